@@ -1,0 +1,67 @@
+// ManualHostClock: a host clock for tests and simulations that moves only when
+// told. Sleeping and waiting jump the clock instead of blocking, so every test
+// that involves host time is deterministic. It can also misbehave on purpose:
+// step the wall clock either way, run the monotonic clock backwards, wake late
+// (wake-up latency), stall during a sleep, and charge host time per read (a host
+// busy executing guest code).
+#pragma once
+
+#include <mutex>
+#include <vector>
+
+#include "vtime/time/host_clock.h"
+
+namespace vtime {
+
+class ManualHostClock final : public HostClock {
+ public:
+  struct Options {
+    HostTime start = HostTime::from_epoch(1'000'000'000s);  // arbitrary, not zero
+    WallTime wall_start = WallTime::from_epoch(1'700'000'000s);
+  };
+  ManualHostClock() : ManualHostClock(Options{}) {}
+  explicit ManualHostClock(Options options);
+
+  HostTime now() override;
+  WallTime wall_now() override;
+  void sleep_until(HostTime t) override;
+  WakeReason wait_until(HostTime deadline) override;
+  void wake() override;
+
+  // Moves monotonic and wall time forward together. Negative spans are refused
+  // (assert); use set_monotonic() to model a misbehaving source.
+  void advance(Duration span);
+  // Forces the monotonic reading, backwards included (a broken host source).
+  void set_monotonic(HostTime t);
+  // Steps the wall clock only, either way, and tells the wall-step listeners.
+  void step_wall(Duration step);
+  // Every later sleep or wait ends `latency` after its target (host wake-up
+  // latency). Does not apply to waits ended by a wake-up.
+  void set_wake_latency(Duration latency);
+  // The next sleep or wait overruns by `extra` once (the host stalled).
+  void stall_next_sleep(Duration extra);
+  // Every now() call moves time forward by `span` after reading (work costs time).
+  void set_advance_per_read(Duration span);
+  // An external event (console input, another thread) arrives at `t`: a
+  // wait_until() whose deadline is later returns kWoken at `t`.
+  void schedule_event(HostTime t);
+
+  Duration total_slept() const;  // sum of time jumped inside sleep/wait
+  int sleep_calls() const;       // sleeps and waits that were asked for
+
+ private:
+  HostTime finish_sleep_locked(HostTime target);
+
+  mutable std::mutex mutex_;
+  HostTime mono_;
+  WallTime wall_;
+  Duration wake_latency_{0};
+  Duration next_stall_{0};
+  Duration advance_per_read_{0};
+  bool wake_pending_ = false;
+  std::vector<HostTime> events_;
+  Duration total_slept_{0};
+  int sleep_calls_ = 0;
+};
+
+}  // namespace vtime
