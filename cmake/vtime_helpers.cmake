@@ -13,19 +13,37 @@ if(VTIME_SANITIZE)
 endif()
 
 # vtime_library(NAME SOURCES... [DEPS targets...]): the folder's one library target, vtime_NAME.
+# With GLOB, every .cc in the folder is a source (so adding a file needs no CMake
+# edit); a folder with headers only becomes an INTERFACE library.
 function(vtime_library name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
-  add_library(vtime_${name} ${ARG_SOURCES})
+  cmake_parse_arguments(ARG "GLOB" "" "SOURCES;DEPS" ${ARGN})
+  if(ARG_GLOB)
+    file(GLOB globbed CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
+    list(APPEND ARG_SOURCES ${globbed})
+  endif()
+  if(ARG_SOURCES)
+    add_library(vtime_${name} ${ARG_SOURCES})
+    target_include_directories(vtime_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_compile_options(vtime_${name} PRIVATE ${VTIME_WARNINGS})
+    target_link_libraries(vtime_${name} PUBLIC ${ARG_DEPS})
+  else()
+    add_library(vtime_${name} INTERFACE)
+    target_include_directories(vtime_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_link_libraries(vtime_${name} INTERFACE ${ARG_DEPS})
+  endif()
   add_library(vtime::${name} ALIAS vtime_${name})
-  target_include_directories(vtime_${name} PUBLIC ${PROJECT_SOURCE_DIR})
-  target_compile_options(vtime_${name} PRIVATE ${VTIME_WARNINGS})
-  target_link_libraries(vtime_${name} PUBLIC ${ARG_DEPS})
 endfunction()
 
 # vtime_test(NAME SOURCES... DEPS targets...): one GoogleTest executable, NAME_tests,
 # registered with CTest test by test.
+# With GLOB, every _test.cc in the folder is a source. Name a test set
+# "<something>_threads" to have it run under ThreadSanitizer too.
 function(vtime_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "GLOB" "" "SOURCES;DEPS" ${ARGN})
+  if(ARG_GLOB)
+    file(GLOB globbed CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
+    list(APPEND ARG_SOURCES ${globbed})
+  endif()
   add_executable(${name}_tests ${ARG_SOURCES})
   target_compile_options(${name}_tests PRIVATE ${VTIME_WARNINGS})
   target_include_directories(${name}_tests PRIVATE ${PROJECT_SOURCE_DIR})

@@ -1,0 +1,72 @@
+// TimerGroup: one timer list per VM clock, serviced by one event loop (QEMU's
+// QEMUTimerListGroup). Answers "how long until the next deadline" across clocks
+// and attribute masks in O(1), and runs what is due.
+//
+// run_due() semantics (documented re-entrancy):
+//  - "now" is read once per pass and frozen; timers due at or before it fire in
+//    deadline order, equal deadlines in arm order.
+//  - A callback may arm or cancel any timer, itself included, and may destroy
+//    other timers (their destructors cancel them; a destroyed timer never fires).
+//  - A timer (re)armed during a pass for a deadline at or before the pass's "now"
+//    fires in the NEXT pass, not this one: re-arming for "now" cannot livelock.
+//    (QEMU runs it again in the same pass.)
+// The notify hook fires when a list's earliest deadline moves earlier (arm from
+// any thread, enable, resume); the run loop uses it to wake up or to shrink a
+// CPU's instruction budget. It runs on the arming thread, outside list locks.
+// CONTRACT: relied upon by icount, devices and machine; extend, do not change.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <memory>
+
+#include "vtime/clock/vm_clocks.h"
+#include "vtime/timer/timer_options.h"
+
+namespace vtime {
+
+class TimerList;
+
+// "No deadline": the named value returned instead of QEMU's -1.
+inline constexpr Duration kNoDeadline = Duration::max();
+
+class TimerGroup {
+ public:
+  using NotifyHook = std::function<void(ClockId)>;
+
+  explicit TimerGroup(VmClocks& clocks);
+  ~TimerGroup();  // all timers must have been destroyed first (asserted)
+  TimerGroup(const TimerGroup&) = delete;
+  TimerGroup& operator=(const TimerGroup&) = delete;
+
+  VmClocks& clocks() const;
+  TimerList& list(ClockId id);
+
+  // Absolute earliest deadline on `id` among timers whose attributes lie within
+  // `mask`, as a span since the clock's epoch; kNoDeadline if none. O(1).
+  // Ignores whether the clock is enabled.
+  Duration next_deadline(ClockId id, AttributeMask mask = AttributeMask::all()) const;
+  // Typed convenience for VIRTUAL: GuestTime::never() if none.
+  GuestTime next_virtual_deadline(AttributeMask mask = AttributeMask::all()) const;
+  // Time from the clock's current reading to its earliest deadline: 0 when
+  // overdue, kNoDeadline when none or when the clock is disabled.
+  Duration deadline_in(ClockId id, AttributeMask mask = AttributeMask::all()) const;
+  // The soonest of deadline_in() over several clocks.
+  Duration deadline_in_any(std::initializer_list<ClockId> ids,
+                           AttributeMask mask = AttributeMask::all()) const;
+
+  // Runs the due timers of one clock (nothing if it is disabled); returns how
+  // many fired.
+  size_t run_due(ClockId id);
+  // Runs every enabled clock's due timers, in clock-id order.
+  size_t run_all_due();
+
+  void set_notify_hook(NotifyHook hook);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vtime
