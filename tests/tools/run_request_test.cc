@@ -1,0 +1,74 @@
+#include "tools/vtime/run_request.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace vtime::cli {
+namespace {
+
+ParseOutcome parse(std::vector<std::string> args) { return parse_run_arguments(args); }
+
+TEST(RunRequest, DefaultsAreA128MiBSingleHartBoardWithoutIcount) {
+  const auto r = parse({}).request;
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->ram_bytes, 128ull << 20);
+  EXPECT_EQ(r->harts, 1u);
+  EXPECT_FALSE(r->bios);
+  EXPECT_FALSE(r->kernel);
+  EXPECT_FALSE(r->guest);
+  EXPECT_TRUE(r->icount.empty());
+  EXPECT_EQ(r->report, ReportFormat::kText);
+}
+
+TEST(RunRequest, AcceptsQemuSingleDashSpellings) {
+  const auto r = parse({"-m", "256M", "-smp", "4", "-bios", "none", "-kernel", "k.elf", "-icount",
+                        "shift=4,sleep=off"})
+                     .request;
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->ram_bytes, 256ull << 20);
+  EXPECT_EQ(r->harts, 4u);
+  EXPECT_EQ(r->bios, "none");
+  EXPECT_EQ(r->kernel, "k.elf");
+  EXPECT_EQ(r->icount, "shift=4,sleep=off");
+}
+
+TEST(RunRequest, AcceptsDoubleDashAndEqualsForms) {
+  const auto r = parse({"--icount=shift=auto", "--report", "json", "--smp=2", "prog.elf"}).request;
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->icount, "shift=auto");
+  EXPECT_EQ(r->report, ReportFormat::kJson);
+  EXPECT_EQ(r->harts, 2u);
+  EXPECT_EQ(r->guest, "prog.elf");
+}
+
+TEST(RunRequest, TimeLimitTakesUnits) {
+  const auto r = parse({"--time-limit", "1500ms"}).request;
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->guest_time_limit, Duration(1'500'000'000));
+}
+
+TEST(RunRequest, BadOptionsGetOneSentence) {
+  const std::vector<std::vector<std::string>> bad = {
+      {"-smp", "9"},        {"-smp", "0"},          {"-smp", "two"},
+      {"--report", "xml"},  {"--no-such-option"},   {"-m", "huge"},
+      {"--time-limit", "-1s"}, {"a.elf", "b.elf"},  {"-kernel", "k", "g.elf"},
+  };
+  for (const auto& args : bad) {
+    const auto outcome = parse(args);
+    ASSERT_FALSE(outcome.request.ok()) << args[0];
+    EXPECT_FALSE(outcome.help);
+    const std::string& e = outcome.request.error();
+    EXPECT_FALSE(e.empty());
+    EXPECT_EQ(e.find('\n'), std::string::npos) << e;
+  }
+}
+
+TEST(RunRequest, HelpIsReportedAsHelp) {
+  const auto outcome = parse({"--help"});
+  EXPECT_TRUE(outcome.help);
+  EXPECT_NE(outcome.request.error().find("--icount"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vtime::cli

@@ -1,0 +1,72 @@
+#include "tools/vtime/report.h"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+namespace vtime::cli {
+namespace {
+
+double seconds(Duration d) { return static_cast<double>(d.count()) / 1e9; }
+double millis(Duration d) { return static_cast<double>(d.count()) / 1e6; }
+
+std::string ms_or_na(const std::optional<Duration>& d) {
+  return d ? fmt::format("{:.3f} ms", millis(*d)) : std::string("NA");
+}
+
+}  // namespace
+
+double TimekeepingReport::mips() const {
+  if (host_time <= Duration(0)) return 0;
+  return static_cast<double>(instructions) / seconds(host_time) / 1e6;
+}
+
+std::string format_text(const TimekeepingReport& r) {
+  std::string out;
+  out += "--- vtime timekeeping report ---\n";
+  out += fmt::format("exit                  {} (status {})\n", r.exit_reason, r.exit_status);
+  out += fmt::format("harts                 {}\n", r.harts);
+  out += fmt::format("icount                {}\n", r.icount);
+  out += fmt::format("guest time            {:.6f} s\n", seconds(r.guest_time));
+  out += fmt::format("host time             {:.6f} s\n", seconds(r.host_time));
+  out += fmt::format("instructions          {}\n", r.instructions);
+  out += fmt::format("MIPS                  {:.1f}\n", r.mips());
+  out += fmt::format("timers fired          {}\n", r.timers_fired);
+  out += fmt::format("time warped           {:.6f} s\n", seconds(r.time_warped));
+  out += fmt::format("time slept for align  {:.6f} s\n", seconds(r.time_slept_align));
+  out += fmt::format("Host - Guest clock    {}\n", ms_or_na(r.host_minus_guest));
+  out += fmt::format("Max guest delay       {}\n", ms_or_na(r.max_delay));
+  out += fmt::format("Max guest advance     {}\n", ms_or_na(r.max_advance));
+  out += fmt::format("|host - guest| p50    {}\n", ms_or_na(r.p50_abs_difference));
+  out += fmt::format("|host - guest| p99    {}\n", ms_or_na(r.p99_abs_difference));
+  out += fmt::format("|host - guest| max    {}\n", ms_or_na(r.max_abs_difference));
+  return out;
+}
+
+std::string format_json(const TimekeepingReport& r) {
+  auto ns_or_null = [](const std::optional<Duration>& d) -> nlohmann::json {
+    return d ? nlohmann::json(d->count()) : nlohmann::json(nullptr);
+  };
+  nlohmann::json j = {
+      {"exit_reason", r.exit_reason},
+      {"exit_status", r.exit_status},
+      {"harts", r.harts},
+      {"icount", r.icount},
+      {"guest_time_ns", r.guest_time.count()},
+      {"host_time_ns", r.host_time.count()},
+      {"instructions", r.instructions},
+      {"mips", r.mips()},
+      {"timers_fired", r.timers_fired},
+      {"time_warped_ns", r.time_warped.count()},
+      {"time_slept_align_ns", r.time_slept_align.count()},
+      {"host_minus_guest_ns", ns_or_null(r.host_minus_guest)},
+      {"max_delay_ns", ns_or_null(r.max_delay)},
+      {"max_advance_ns", ns_or_null(r.max_advance)},
+      {"abs_difference_p50_ns", ns_or_null(r.p50_abs_difference)},
+      {"abs_difference_p99_ns", ns_or_null(r.p99_abs_difference)},
+      {"abs_difference_max_ns", ns_or_null(r.max_abs_difference)},
+  };
+  return j.dump(2) + "\n";
+}
+
+}  // namespace vtime::cli

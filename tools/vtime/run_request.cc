@@ -1,0 +1,119 @@
+#include "tools/vtime/run_request.h"
+
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <array>
+#include <string_view>
+#include <vector>
+
+#include "tools/vtime/memory_size.h"
+
+namespace vtime::cli {
+namespace {
+
+// CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
+// the long single-dash spellings we support to their double-dash form.
+std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
+  static constexpr std::array<std::string_view, 5> kLong = {"smp", "bios", "kernel", "icount",
+                                                            "report"};
+  std::vector<std::string> out;
+  for (const std::string& arg : args) {
+    std::string a = arg;
+    if (a.size() > 2 && a[0] == '-' && a[1] != '-') {
+      const std::string_view body = std::string_view(a).substr(1);
+      const std::string_view name = body.substr(0, body.find('='));
+      if (std::find(kLong.begin(), kLong.end(), name) != kLong.end()) a = "-" + a;
+    }
+    out.push_back(std::move(a));
+  }
+  return out;
+}
+
+Result<Duration> parse_guest_time(std::string_view text) {
+  double value = 0;
+  std::string unit;
+  const std::string s(text);
+  size_t pos = 0;
+  try {
+    value = std::stod(s, &pos);
+  } catch (...) {
+    return Error{fmt::format("--time-limit: '{}' is not a duration (examples: 3s, 500ms)", text)};
+  }
+  unit = s.substr(pos);
+  double scale = 0;
+  if (unit == "s" || unit.empty()) scale = 1e9;
+  else if (unit == "ms") scale = 1e6;
+  else if (unit == "us") scale = 1e3;
+  else if (unit == "ns") scale = 1;
+  else return Error{fmt::format("--time-limit: unknown unit in '{}' (use s, ms, us or ns)", text)};
+  if (!(value > 0) || value * scale > 9e18) {
+    return Error{fmt::format("--time-limit: '{}' must be positive and below 290 years", text)};
+  }
+  return Duration(static_cast<int64_t>(value * scale));
+}
+
+}  // namespace
+
+ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
+  CLI::App app{"Run a RISC-V guest on the vtime reference board and report how guest time tracked "
+               "host time.",
+               "vtime run"};
+  std::string memory = "128M";
+  unsigned harts = 1;
+  std::string bios, kernel, guest, icount, report = "text", report_file, time_limit;
+  bool guest_errors = false;
+  app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
+  app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
+  app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
+  app.add_option("--kernel", kernel, "Kernel image (ELF or raw) loaded after the firmware");
+  app.add_option("--icount", icount,
+                 "Instruction counting: shift=N|auto,align=on|off,sleep=on|off (QEMU -icount)");
+  app.add_option("--report", report, "Timekeeping report at exit: text, json or none")
+      ->check(CLI::IsMember({"text", "json", "none"}));
+  app.add_option("--report-file", report_file, "Write the report to this file instead of stderr");
+  app.add_option("--time-limit", time_limit, "Stop after this much guest time (e.g. 10s)");
+  app.add_flag("--guest-errors", guest_errors, "Print guest errors (bad register accesses) to stderr");
+  app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
+
+  std::vector<std::string> args = normalise_qemu_spellings(raw_args);
+  std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
+  try {
+    app.parse(args);
+  } catch (const CLI::CallForHelp&) {
+    return {Error{app.help()}, true};
+  } catch (const CLI::ParseError& e) {
+    std::string what = e.what();
+    if (!what.empty() && what.back() != '.') what += '.';
+    return {Error{what}, false};
+  }
+
+  RunRequest request;
+  const Result<uint64_t> ram = parse_memory_size(memory);
+  if (!ram) return {Error{ram.error()}, false};
+  request.ram_bytes = *ram;
+  request.harts = harts;
+  if (!bios.empty()) request.bios = bios;
+  if (!kernel.empty()) request.kernel = kernel;
+  if (!guest.empty()) {
+    if (request.kernel) {
+      return {Error{"give the guest either as GUEST or with -kernel, not both"}, false};
+    }
+    request.guest = guest;
+  }
+  request.icount = icount;
+  request.report = report == "json" ? ReportFormat::kJson
+                   : report == "none" ? ReportFormat::kNone
+                                      : ReportFormat::kText;
+  if (!report_file.empty()) request.report_file = report_file;
+  if (!time_limit.empty()) {
+    const Result<Duration> limit = parse_guest_time(time_limit);
+    if (!limit) return {Error{limit.error()}, false};
+    request.guest_time_limit = *limit;
+  }
+  request.log_guest_errors = guest_errors;
+  return {std::move(request), false};
+}
+
+}  // namespace vtime::cli

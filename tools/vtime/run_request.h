@@ -1,0 +1,43 @@
+// RunRequest: what `vtime run` was asked to do, parsed from QEMU-style options.
+// Parsing checks the shape of each option (sizes, counts, formats); the icount
+// specification is kept as text here and validated by vtime/icount's parser.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+
+#include "vtime/time/duration.h"
+#include "vtime/time/result.h"
+
+namespace vtime::cli {
+
+enum class ReportFormat { kText, kJson, kNone };
+
+struct RunRequest {
+  uint64_t ram_bytes = 128ull << 20;
+  unsigned harts = 1;
+  std::optional<std::string> bios;    // a path, or "none"
+  std::optional<std::string> kernel;  // a path
+  std::optional<std::string> guest;   // positional GUEST: like -kernel GUEST -bios none
+  std::string icount;                 // QEMU -icount syntax; empty: icount off
+  ReportFormat report = ReportFormat::kText;
+  std::optional<std::string> report_file;   // write the report there instead of stderr
+  std::optional<Duration> guest_time_limit;  // stop after this much VIRTUAL time
+  bool log_guest_errors = false;
+};
+
+inline constexpr unsigned kMaxHarts = 8;
+
+// Parses the arguments that follow `vtime run`. QEMU's single-dash long options
+// (-smp, -bios, -kernel, -icount) are accepted as well as --smp etc. On error the
+// message is one sentence naming the option. `help` is set (and the result is an
+// error carrying the help text) when -h/--help was given.
+struct ParseOutcome {
+  Result<RunRequest> request;
+  bool help = false;
+};
+ParseOutcome parse_run_arguments(std::span<const std::string> args);
+
+}  // namespace vtime::cli
