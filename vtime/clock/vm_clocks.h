@@ -8,24 +8,29 @@
 //    instruction counter); frozen while stopped; never goes backwards.
 //  - The guest TSC ticks at a configured frequency derived from VIRTUAL.
 // Reads are safe from any thread (seqlock, no system call beyond the host clock
-// read itself). Everything else (stop/resume, enable/disable, source, restore)
-// belongs to the owning thread.
+// read itself), and monotonic across threads: a read never returns less than a
+// read that happened before it. Everything else (stop/resume, enable/disable,
+// source, restore) belongs to the owning thread. Bookkeeping: see vm_clocks.cc
+// and docs/time-model.md.
 // CONTRACT: signatures here are relied upon by vtime/timer, vtime/icount,
 // vtime/devices and vtime/machine; extend, do not change.
 #pragma once
 
+#include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
-#include <memory>
+#include <vector>
 
 #include "vtime/clock/clock_id.h"
+#include "vtime/clock/clock_state.h"
+#include "vtime/clock/run_state.h"
+#include "vtime/clock/seqlock.h"
 #include "vtime/clock/virtual_source.h"
 #include "vtime/time/frequency.h"
 #include "vtime/time/host_clock.h"
 
 namespace vtime {
-
-enum class RunState : uint8_t { kStopped, kRunning };
 
 class VmClocks {
  public:
@@ -83,9 +88,63 @@ class VmClocks {
   void add_change_listener(ChangeListener listener);
   void add_run_state_listener(RunStateListener listener);
 
+  // --- State capture (owner thread) ---------------------------------------
+  // The clocks' guest-visible state now (VIRTUAL, VIRTUAL_RT, TSC read at one
+  // instant, run state, enable flags).
+  ClockState save();
+  // Makes VIRTUAL, VIRTUAL_RT and the TSC read exactly the saved values, then
+  // continues from them in the saved run state, whatever this host's clocks
+  // read. Rejects (and changes nothing) a state whose fields disagree or whose
+  // TSC frequency differs from Options::tsc. An installed source is not
+  // touched: its owner re-bases it (icount restores its own state). Readers on
+  // other threads see one jump to the restored values: restoring is the one
+  // operation that may move VIRTUAL backwards. Tells every change listener,
+  // and the run-state listeners if the run state changed.
+  Status restore(const ClockState& state);
+
  private:
-  struct Impl;
-  std::unique_ptr<Impl> impl_;
+  // Guest clocks are computed on an internal time line that never goes back;
+  // the reported value is internal - era (era moves only on restore).
+  //   running, no source: internal = host monotonic + base
+  //   running, source:    internal = source->virtual_now() + era (VIRTUAL only)
+  //   stopped:            internal = base (frozen)
+  // Readers clamp with a shared high-water mark (see read_guest()).
+  struct Line {
+    int64_t base;
+    int64_t era;
+  };
+  struct Timebase {
+    VirtualTimeSource* source;
+    uint64_t running;  // a whole word: no padding bytes in the seqlock copy
+    Line virtual_line;
+    Line rt_line;
+  };
+  enum class Guest : uint8_t { kVirtual, kVirtualRt };
+  struct Reading {
+    int64_t internal;  // clamped
+    int64_t era;
+  };
+
+  Reading read_guest(Guest which);
+  int64_t host_ns();
+  void publish() { timebase_.write(owner_); }
+  void freeze();                     // running -> stopped, no listeners
+  void thaw();                       // stopped -> running, no listeners
+  void notify_change(ClockId id);
+  void notify_run_state(RunState state);
+  std::atomic<int64_t>& high_water(Guest which) {
+    return which == Guest::kVirtual ? high_[0] : high_[1];
+  }
+
+  HostClock& host_;
+  const Frequency tsc_;
+  Timebase owner_;  // the owner's copy; readers use timebase_
+  Seqlock<Timebase> timebase_;
+  std::array<std::atomic<bool>, kClockCount> enabled_;
+  std::vector<ChangeListener> change_listeners_;
+  std::vector<RunStateListener> run_state_listeners_;
+  // Written by every reader (fetch-max), so kept off the seqlock's cache line.
+  alignas(64) std::array<std::atomic<int64_t>, 2> high_{};
 };
 
 }  // namespace vtime

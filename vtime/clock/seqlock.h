@@ -1,0 +1,92 @@
+// Seqlock<T>: one writer thread publishes a small trivially-copyable value; any
+// number of reader threads take consistent snapshots of it without locks or
+// system calls, retrying when a write overlapped their read.
+// Correct under the C++ memory model and clean under ThreadSanitizer: the value
+// lives in std::atomic words that are read and written relaxed, ordered by
+// fences around the sequence counter (Boehm, "Can seqlocks get along with
+// programming language memory models?", 2012). Leaves out: writer mutual
+// exclusion - exactly one thread (the owner) may write.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <thread>
+#include <type_traits>
+
+namespace vtime {
+
+template <class T>
+class Seqlock {
+  static_assert(std::is_trivially_copyable_v<T>, "a seqlock copies its value word by word");
+  static_assert(std::is_default_constructible_v<T>);
+  static constexpr size_t kWords = (sizeof(T) + sizeof(uint64_t) - 1) / sizeof(uint64_t);
+
+ public:
+  explicit Seqlock(const T& initial = T{}) { store_words(initial); }
+  Seqlock(const Seqlock&) = delete;
+  Seqlock& operator=(const Seqlock&) = delete;
+
+  // --- Readers (any thread) ------------------------------------------------
+  // A consistent copy of the last published value.
+  T read() const {
+    for (;;) {
+      const uint64_t seq = read_begin();
+      T value = read_data();
+      if (read_valid(seq)) return value;
+    }
+  }
+
+  // The three steps of read(), for readers that must validate later work
+  // against the same snapshot: begin, copy, then check read_valid(seq) (which
+  // may be called again after further atomic operations).
+  uint64_t read_begin() const {
+    for (;;) {
+      const uint64_t seq = seq_.load(std::memory_order_acquire);
+      if ((seq & 1) == 0) return seq;
+      std::this_thread::yield();  // a write is in progress; the owner is mid-update
+    }
+  }
+  // May be torn if a write overlaps; use it only once read_valid() said yes.
+  T read_data() const {
+    std::array<uint64_t, kWords> raw;
+    for (size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_relaxed);
+    T value;
+    std::memcpy(&value, raw.data(), sizeof(T));
+    return value;
+  }
+  // True if no write started since read_begin() returned `seq`. The acquire
+  // fence keeps the data loads above from moving below the counter load.
+  bool read_valid(uint64_t seq) const {
+    std::atomic_thread_fence(std::memory_order_acquire);
+    return seq_.load(std::memory_order_relaxed) == seq;
+  }
+
+  // --- Writer (owner thread only) ----------------------------------------
+  void write(const T& value) {
+    const uint64_t seq = seq_.load(std::memory_order_relaxed);
+    seq_.store(seq + 1, std::memory_order_relaxed);  // odd: readers will retry
+    // The release fence keeps the data stores below from moving above the odd
+    // counter store, so a reader that sees new data also sees the odd count.
+    std::atomic_thread_fence(std::memory_order_release);
+    store_words(value);
+    seq_.store(seq + 2, std::memory_order_release);
+  }
+
+  // The number of completed writes (for tests and statistics).
+  uint64_t writes() const { return seq_.load(std::memory_order_acquire) / 2; }
+
+ private:
+  void store_words(const T& value) {
+    std::array<uint64_t, kWords> raw{};
+    std::memcpy(raw.data(), &value, sizeof(T));
+    for (size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_relaxed);
+  }
+
+  std::atomic<uint64_t> seq_{0};
+  std::array<std::atomic<uint64_t>, kWords> words_{};
+};
+
+}  // namespace vtime

@@ -1,0 +1,237 @@
+// VmClocks bookkeeping (notes §1.4, done once for both guest clocks): each guest
+// clock is an "internal" time line that only moves forward, plus an era that
+// only restore() changes (reported = internal - era).
+//  - Stop freezes internal at its clamped reading; resume re-bases it on the
+//    host so it continues from there (QEMU's cpu_clock_offset dance).
+//  - The clamp: every read fetch-maxes its internal value into a shared
+//    high-water mark and returns the maximum, so no read - on any thread -
+//    returns less than a read that happened before it, whatever the host's
+//    monotonic source or an installed VIRTUAL source does. One uncontended
+//    compare-exchange on a cache line of its own; the seqlock stays read-only.
+#include "vtime/clock/vm_clocks.h"
+
+#include <algorithm>
+#include <cassert>
+#include <string>
+
+namespace vtime {
+namespace {
+
+int64_t add_saturating(int64_t a, int64_t b) {
+  return saturating_add(Duration(a), Duration(b)).count();
+}
+
+int64_t sub_saturating(int64_t a, int64_t b) {
+  return saturating_sub(Duration(a), Duration(b)).count();
+}
+
+}  // namespace
+
+VmClocks::VmClocks(HostClock& host, Options options)
+    : host_(host), tsc_(options.tsc), owner_{}, timebase_() {
+  assert(!tsc_.is_zero());
+  const bool running = options.initial_state == RunState::kRunning;
+  // Guest time starts at its epoch: internal 0 now, era 0.
+  const int64_t base = running ? -host_ns() : 0;
+  owner_ = Timebase{.source = nullptr,
+                    .running = running ? 1U : 0U,
+                    .virtual_line = {.base = base, .era = 0},
+                    .rt_line = {.base = base, .era = 0}};
+  publish();
+  for (auto& flag : enabled_) flag.store(true, std::memory_order_relaxed);
+}
+
+VmClocks::~VmClocks() = default;
+
+HostClock& VmClocks::host() const { return host_; }
+
+int64_t VmClocks::host_ns() { return host_.now().since_epoch().count(); }
+
+VmClocks::Reading VmClocks::read_guest(Guest which) {
+  std::atomic<int64_t>& high = high_water(which);
+  for (;;) {
+    const uint64_t seq = timebase_.read_begin();
+    const Timebase tb = timebase_.read_data();
+    if (!timebase_.read_valid(seq)) continue;
+    const Line line = which == Guest::kVirtual ? tb.virtual_line : tb.rt_line;
+    int64_t internal = line.base;
+    if (tb.running != 0) {
+      if (which == Guest::kVirtual && tb.source != nullptr) {
+        internal = add_saturating(tb.source->virtual_now().since_epoch().count(), line.era);
+      } else {
+        internal = add_saturating(host_ns(), line.base);
+      }
+    }
+    // Fetch-max. acq_rel: a value published by a reader of a newer timebase
+    // makes the re-check below see that newer sequence number.
+    int64_t seen = high.load(std::memory_order_acquire);
+    while (internal > seen &&
+           !high.compare_exchange_weak(seen, internal, std::memory_order_acq_rel,
+                                       std::memory_order_acquire)) {
+    }
+    // A restore between our snapshot and the fetch-max would pair an old era
+    // with a new high-water mark; go round instead.
+    if (!timebase_.read_valid(seq)) continue;
+    return Reading{.internal = std::max(internal, seen), .era = line.era};
+  }
+}
+
+HostTime VmClocks::realtime_now() { return host_.now(); }
+
+WallTime VmClocks::host_now() { return host_.wall_now(); }
+
+GuestTime VmClocks::virtual_now() {
+  const Reading r = read_guest(Guest::kVirtual);
+  return GuestTime::from_epoch(Duration(sub_saturating(r.internal, r.era)));
+}
+
+GuestTime VmClocks::virtual_rt_now() {
+  const Reading r = read_guest(Guest::kVirtualRt);
+  return GuestTime::from_epoch(Duration(sub_saturating(r.internal, r.era)));
+}
+
+Duration VmClocks::read(ClockId id) {
+  switch (id) {
+    case ClockId::kRealtime: return realtime_now().since_epoch();
+    case ClockId::kVirtual: return virtual_now().since_epoch();
+    case ClockId::kHost: return host_now().since_epoch();
+    case ClockId::kVirtualRt: return virtual_rt_now().since_epoch();
+  }
+  assert(false && "unknown ClockId");
+  return Duration(0);
+}
+
+uint64_t VmClocks::tsc() { return tsc_.ticks_in(virtual_now().since_epoch(), Round::kDown); }
+
+Frequency VmClocks::tsc_frequency() const { return tsc_; }
+
+// --- Run state ---------------------------------------------------------------
+
+RunState VmClocks::run_state() const {
+  return timebase_.read().running != 0 ? RunState::kRunning : RunState::kStopped;
+}
+
+void VmClocks::freeze() {
+  assert(owner_.running != 0);
+  const int64_t v = read_guest(Guest::kVirtual).internal;
+  const int64_t rt = read_guest(Guest::kVirtualRt).internal;
+  owner_.running = 0;
+  owner_.virtual_line.base = v;
+  owner_.rt_line.base = rt;
+  publish();
+}
+
+void VmClocks::thaw() {
+  assert(owner_.running == 0);
+  const int64_t now = host_ns();
+  // Start from the high-water mark, not the frozen base: a reader on another
+  // thread may have pushed it a little past the base while we froze.
+  const int64_t v = std::max(owner_.virtual_line.base, high_[0].load(std::memory_order_acquire));
+  const int64_t rt = std::max(owner_.rt_line.base, high_[1].load(std::memory_order_acquire));
+  owner_.virtual_line.base = sub_saturating(v, now);
+  owner_.rt_line.base = sub_saturating(rt, now);
+  owner_.running = 1;
+  publish();
+}
+
+void VmClocks::stop() {
+  if (owner_.running == 0) return;
+  freeze();
+  notify_run_state(RunState::kStopped);
+}
+
+void VmClocks::resume() {
+  if (owner_.running != 0) return;
+  thaw();
+  notify_run_state(RunState::kRunning);
+  notify_change(ClockId::kVirtual);
+  notify_change(ClockId::kVirtualRt);
+}
+
+// --- Enable flags, source, listeners -----------------------------------------
+
+void VmClocks::enable(ClockId id) {
+  if (!enabled_[index_of(id)].exchange(true, std::memory_order_acq_rel)) notify_change(id);
+}
+
+void VmClocks::disable(ClockId id) {
+  enabled_[index_of(id)].store(false, std::memory_order_release);
+}
+
+bool VmClocks::enabled(ClockId id) const {
+  return enabled_[index_of(id)].load(std::memory_order_acquire);
+}
+
+void VmClocks::set_virtual_source(VirtualTimeSource* source) {
+  if (source == owner_.source) return;
+  if (owner_.running != 0 && source == nullptr) {
+    // Back to host running time: re-base so VIRTUAL continues from the
+    // source's last (clamped) value.
+    const int64_t v = read_guest(Guest::kVirtual).internal;
+    owner_.virtual_line.base = sub_saturating(v, host_ns());
+  }
+  owner_.source = source;
+  publish();
+  notify_change(ClockId::kVirtual);
+}
+
+void VmClocks::add_change_listener(ChangeListener listener) {
+  change_listeners_.push_back(std::move(listener));
+}
+
+void VmClocks::add_run_state_listener(RunStateListener listener) {
+  run_state_listeners_.push_back(std::move(listener));
+}
+
+void VmClocks::notify_change(ClockId id) {
+  // Copy: a listener may register another listener while being told.
+  const std::vector<ChangeListener> listeners = change_listeners_;
+  for (const auto& listener : listeners) listener(id);
+}
+
+void VmClocks::notify_run_state(RunState state) {
+  const std::vector<RunStateListener> listeners = run_state_listeners_;
+  for (const auto& listener : listeners) listener(state);
+}
+
+// --- State capture -----------------------------------------------------------
+
+ClockState VmClocks::save() {
+  ClockState state;
+  state.virtual_time = virtual_now();
+  state.virtual_rt = virtual_rt_now();
+  state.tsc = tsc_.ticks_in(state.virtual_time.since_epoch(), Round::kDown);
+  state.tsc_frequency = tsc_;
+  state.run_state = owner_.running != 0 ? RunState::kRunning : RunState::kStopped;
+  for (ClockId id : kAllClocks) state.enabled[index_of(id)] = enabled(id);
+  return state;
+}
+
+Status VmClocks::restore(const ClockState& state) {
+  if (std::string why = check_consistent(state); !why.empty()) return Error{why};
+  if (state.tsc_frequency != tsc_) {
+    return Error{"the saved guest TSC runs at " + std::to_string(state.tsc_frequency.hz()) +
+                 " Hz but this machine's runs at " + std::to_string(tsc_.hz()) + " Hz."};
+  }
+  const RunState before = owner_.running != 0 ? RunState::kRunning : RunState::kStopped;
+  if (owner_.running != 0) freeze();
+  // Keep the internal lines where they are (they never go back) and move the
+  // eras so that the reported values are exactly the saved ones.
+  const auto rebase = [](Line& line, const std::atomic<int64_t>& high, GuestTime saved) {
+    const int64_t internal = std::max(line.base, high.load(std::memory_order_acquire));
+    line.base = internal;
+    line.era = sub_saturating(internal, saved.since_epoch().count());
+  };
+  rebase(owner_.virtual_line, high_[0], state.virtual_time);
+  rebase(owner_.rt_line, high_[1], state.virtual_rt);
+  publish();
+  for (ClockId id : kAllClocks) {
+    enabled_[index_of(id)].store(state.enabled[index_of(id)], std::memory_order_release);
+  }
+  if (state.run_state == RunState::kRunning) thaw();
+  if (before != state.run_state) notify_run_state(state.run_state);
+  for (ClockId id : kAllClocks) notify_change(id);
+  return ok_status();
+}
+
+}  // namespace vtime
