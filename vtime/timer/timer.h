@@ -8,8 +8,11 @@
 // CONTRACT: relied upon by icount, devices and machine; extend, do not change.
 #pragma once
 
+#include <atomic>
+#include <cassert>
 #include <cstdint>
 #include <functional>
+#include <type_traits>
 
 #include "vtime/clock/clock_id.h"
 #include "vtime/time/instant.h"
@@ -20,6 +23,11 @@ namespace vtime {
 class TimerGroup;
 class TimerList;
 
+namespace timer_detail {
+// Where a timer's entry lives inside its TimerList.
+enum class Where : uint8_t { kIdle, kHeap, kDeferred };
+}  // namespace timer_detail
+
 // The untyped core shared by all BasicTimer<Domain>: deadlines as spans since
 // the clock's epoch. Not used directly by devices.
 class TimerBase {
@@ -27,6 +35,10 @@ class TimerBase {
   using RawCallback = std::function<void(Duration due_since_epoch)>;
 
   TimerBase(TimerGroup& group, ClockId clock, RawCallback callback, TimerOptions options);
+  // On a stand-alone list (tests, benchmarks, loops without VmClocks).
+  TimerBase(TimerList& list, RawCallback callback, TimerOptions options);
+  // Cancels. Destroy on the thread that runs the list's timers (or while none
+  // runs), and never from the timer's own callback; see timer_list.h.
   ~TimerBase();
   TimerBase(const TimerBase&) = delete;
   TimerBase& operator=(const TimerBase&) = delete;
@@ -44,14 +56,16 @@ class TimerBase {
 
  private:
   friend class TimerList;
-  TimerList* list_;
-  RawCallback callback_;
-  TimerOptions options_;
-  // Heap bookkeeping owned by TimerList (under its lock).
-  Duration due_ = Duration::max();
-  uint64_t seq_ = 0;
-  int64_t heap_index_ = -1;
-  uint8_t state_ = 0;
+  friend class TimerHeap;
+  TimerList* const list_;
+  const RawCallback callback_;
+  const TimerOptions options_;
+  // Written by TimerList under its lock; due_ is also read lock-free by
+  // pending()/expire_raw() on any thread. Duration::max() means idle.
+  std::atomic<int64_t> due_{Duration::max().count()};
+  uint32_t index_ = 0;  // position in the heap or the deferred list
+  uint8_t queue_ = 0;   // which of the list's per-attribute heaps
+  timer_detail::Where where_ = timer_detail::Where::kIdle;
 };
 
 template <class Domain>
@@ -61,9 +75,13 @@ class BasicTimer : public TimerBase {
   using Callback = std::function<void(Time due)>;
 
   BasicTimer(TimerGroup& group, ClockId clock, Callback callback, TimerOptions options = {})
-      : TimerBase(group, clock,
-                  [cb = std::move(callback)](Duration due) { cb(Time::from_epoch(due)); },
-                  options) {}
+      : TimerBase(group, clock, wrap(std::move(callback)), options) {
+    assert(domain_matches(clock) && "timer domain does not match its clock's domain");
+  }
+  BasicTimer(TimerList& list, Callback callback, TimerOptions options = {})
+      : TimerBase(list, wrap(std::move(callback)), options) {
+    assert(domain_matches(this->clock()) && "timer domain does not match its clock's domain");
+  }
 
   // (Re)arms at `due`, replacing any earlier deadline. A `due` at or before the
   // clock's current time fires at the next run of the list. never() cancels.
@@ -85,6 +103,17 @@ class BasicTimer : public TimerBase {
   Time expire_time() const { return Time::from_epoch(expire_raw()); }
 
  private:
+  static RawCallback wrap(Callback callback) {
+    return [cb = std::move(callback)](Duration due) { cb(Time::from_epoch(due)); };
+  }
+  static constexpr bool domain_matches(ClockId id) {
+    switch (domain_of(id)) {
+      case ClockDomain::kGuest: return std::is_same_v<Domain, GuestDomain>;
+      case ClockDomain::kHost: return std::is_same_v<Domain, HostDomain>;
+      case ClockDomain::kWall: return std::is_same_v<Domain, WallDomain>;
+    }
+    return false;
+  }
   static Duration saturating_mul(int64_t units, Duration scale) {
     int64_t r = 0;
     if (__builtin_mul_overflow(units, scale.count(), &r)) {

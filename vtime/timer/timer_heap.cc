@@ -1,0 +1,68 @@
+#include "vtime/timer/timer_heap.h"
+
+#include <cassert>
+
+#include "vtime/timer/timer.h"
+
+namespace vtime {
+
+void TimerHeap::place(size_t index, const TimerEntry& entry) {
+  entries_[index] = entry;
+  entry.timer->index_ = static_cast<uint32_t>(index);
+}
+
+void TimerHeap::push(const TimerEntry& entry) {
+  entries_.push_back(entry);
+  sift_up(entries_.size() - 1, entry);
+}
+
+TimerEntry TimerHeap::pop() {
+  assert(!entries_.empty());
+  const TimerEntry first = entries_.front();
+  remove(0);
+  return first;
+}
+
+void TimerHeap::remove(size_t index) {
+  assert(index < entries_.size());
+  const TimerEntry last = entries_.back();
+  entries_.pop_back();
+  if (index == entries_.size()) return;  // removed the last slot itself
+  // The former last entry fills the hole; it may belong above or below it.
+  if (index > 0 && fires_before(last, entries_[(index - 1) / kArity])) {
+    sift_up(index, last);
+  } else {
+    sift_down(index, last);
+  }
+}
+
+// Moves the hole at `index` up until `entry` fits, then places it.
+void TimerHeap::sift_up(size_t index, const TimerEntry& entry) {
+  while (index > 0) {
+    const size_t parent = (index - 1) / kArity;
+    if (!fires_before(entry, entries_[parent])) break;
+    place(index, entries_[parent]);
+    index = parent;
+  }
+  place(index, entry);
+}
+
+// Moves the hole at `index` down until `entry` fits, then places it.
+void TimerHeap::sift_down(size_t index, const TimerEntry& entry) {
+  const size_t size = entries_.size();
+  for (;;) {
+    const size_t first_child = index * kArity + 1;
+    if (first_child >= size) break;
+    const size_t end = first_child + kArity < size ? first_child + kArity : size;
+    size_t best = first_child;
+    for (size_t c = first_child + 1; c < end; ++c) {
+      if (fires_before(entries_[c], entries_[best])) best = c;
+    }
+    if (!fires_before(entries_[best], entry)) break;
+    place(index, entries_[best]);
+    index = best;
+  }
+  place(index, entry);
+}
+
+}  // namespace vtime
