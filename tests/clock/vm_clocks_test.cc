@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "tests/clock/test_printers.h"
@@ -324,6 +328,194 @@ TEST(VmClocks, TwoMachinesDoNotInterfere) {
   host.advance(1ms);
   EXPECT_EQ(a.virtual_now(), guest(1ms));
   EXPECT_EQ(b.virtual_now(), guest(1ms));
+}
+
+
+// --- State capture -----------------------------------------------------------
+
+TEST(VmClocks, SaveCapturesGuestClocksTscRunStateAndEnableFlags) {
+  ManualHostClock host;
+  VmClocks clocks(host, {.tsc = Frequency::mhz(10)});
+  host.advance(2ms);
+  clocks.disable(ClockId::kHost);
+  const ClockState s = clocks.save();
+  EXPECT_EQ(s.virtual_time, guest(2ms));
+  EXPECT_EQ(s.virtual_rt, guest(2ms));
+  EXPECT_EQ(s.tsc, 20'000U);
+  EXPECT_EQ(s.tsc_frequency, Frequency::mhz(10));
+  EXPECT_EQ(s.run_state, RunState::kRunning);
+  EXPECT_EQ(s.enabled, (std::array<bool, kClockCount>{true, true, false, true}));
+  EXPECT_EQ(check_consistent(s), "");
+}
+
+TEST(VmClocks, RestoreOnAHostThatReadsSomethingElseContinuesExactly) {
+  ManualHostClock old_host;
+  VmClocks saved(old_host);
+  old_host.advance(123ms);
+  FakeSource icount;  // VIRTUAL and VIRTUAL_RT differ in the saved VM
+  icount.now = guest(500ms);
+  saved.set_virtual_source(&icount);
+  saved.stop();
+  const std::vector<uint8_t> blob = encode(saved.save());
+
+  ManualHostClock new_host({.start = HostTime::from_epoch(5s), .wall_start = WallTime::from_epoch(9s)});
+  VmClocks restored(new_host);
+  new_host.advance(77s);
+  const Result<ClockState> state = decode_clock_state(blob);
+  ASSERT_TRUE(state.ok()) << state.error();
+  ASSERT_TRUE(restored.restore(*state).ok());
+  EXPECT_EQ(restored.virtual_now(), guest(500ms));
+  EXPECT_EQ(restored.virtual_rt_now(), guest(123ms));
+  EXPECT_EQ(restored.tsc(), 500'000'000U);
+  EXPECT_FALSE(restored.running());
+  new_host.advance(1s);
+  EXPECT_EQ(restored.virtual_now(), guest(500ms));
+  restored.resume();
+  new_host.advance(1ms);
+  EXPECT_EQ(restored.virtual_now(), guest(501ms));
+  EXPECT_EQ(restored.virtual_rt_now(), guest(124ms));
+}
+
+TEST(VmClocks, RestoringARunningStateLeavesTheClocksRunning) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  host.advance(4ms);
+  const ClockState s = clocks.save();
+  ManualHostClock other({.start = HostTime::from_epoch(1ns)});
+  VmClocks target(other, {.initial_state = RunState::kStopped});
+  ASSERT_TRUE(target.restore(s).ok());
+  EXPECT_TRUE(target.running());
+  EXPECT_EQ(target.virtual_now(), guest(4ms));
+  other.advance(1ms);
+  EXPECT_EQ(target.virtual_now(), guest(5ms));
+}
+
+TEST(VmClocks, RestoringAnEarlierSnapshotMovesVirtualBackToIt) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  host.advance(10ms);
+  const ClockState early = clocks.save();
+  host.advance(40ms);
+  EXPECT_EQ(clocks.virtual_now(), guest(50ms));
+  ASSERT_TRUE(clocks.restore(early).ok());
+  EXPECT_EQ(clocks.virtual_now(), guest(10ms));
+  host.set_monotonic(host.now() - 1s);  // and the clamp still holds afterwards
+  EXPECT_EQ(clocks.virtual_now(), guest(10ms));
+}
+
+TEST(VmClocks, RestoreSetsEnableFlags) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  ClockState s = clocks.save();
+  s.enabled = {false, false, true, true};
+  ASSERT_TRUE(clocks.restore(s).ok());
+  EXPECT_FALSE(clocks.enabled(ClockId::kRealtime));
+  EXPECT_FALSE(clocks.enabled(ClockId::kVirtual));
+  EXPECT_TRUE(clocks.enabled(ClockId::kHost));
+}
+
+TEST(VmClocks, RestoreTellsEveryChangeListenerAndRunStateOnlyIfItChanged) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  std::vector<ClockId> changed;
+  std::vector<RunState> states;
+  clocks.add_change_listener([&](ClockId id) { changed.push_back(id); });
+  clocks.add_run_state_listener([&](RunState s) { states.push_back(s); });
+  ClockState s = clocks.save();
+  ASSERT_TRUE(clocks.restore(s).ok());
+  EXPECT_EQ(changed, std::vector<ClockId>(kAllClocks.begin(), kAllClocks.end()));
+  EXPECT_TRUE(states.empty());
+  s.run_state = RunState::kStopped;
+  ASSERT_TRUE(clocks.restore(s).ok());
+  EXPECT_EQ(states, std::vector<RunState>{RunState::kStopped});
+}
+
+TEST(VmClocks, RestoreRejectsADifferentTscFrequencyAndChangesNothing) {
+  ManualHostClock host;
+  VmClocks clocks(host, {.tsc = Frequency::mhz(10)});
+  host.advance(3ms);
+  ClockState s = clocks.save();
+  s.tsc_frequency = Frequency::ghz(1);
+  s.virtual_time = guest(9ms);
+  s.tsc = 9'000'000;
+  const Status status = clocks.restore(s);
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.error(), "the saved guest TSC runs at 1000000000 Hz but this machine's runs at 10000000 Hz.");
+  EXPECT_EQ(clocks.virtual_now(), guest(3ms));
+}
+
+TEST(VmClocks, RestoreRejectsInconsistentFields) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  ClockState s = clocks.save();
+  s.tsc += 5;
+  EXPECT_FALSE(clocks.restore(s).ok());
+  s = clocks.save();
+  s.virtual_rt = guest(-1ns);
+  EXPECT_FALSE(clocks.restore(s).ok());
+}
+
+// --- Randomised: stop/resume and host misbehaviour never break VIRTUAL --------
+
+uint64_t test_seed() {
+  const char* env = std::getenv("VTIME_SEED");
+  return env != nullptr ? std::strtoull(env, nullptr, 0) : 20261122;
+}
+
+TEST(VmClocks, RandomStopResumeAndHostStepsNeverMoveGuestClocksBackOrTooFar) {
+  const uint64_t seed = test_seed();
+  SCOPED_TRACE("VTIME_SEED=" + std::to_string(seed));
+  std::mt19937_64 rng(seed);
+  auto below = [&](uint64_t n) { return rng() % n; };
+
+  auto host = std::make_unique<ManualHostClock>();
+  auto clocks = std::make_unique<VmClocks>(*host);
+  GuestTime last_v = clocks->virtual_now();
+  GuestTime last_rt = clocks->virtual_rt_now();
+  Duration running_since_check{0};  // host time that passed while running
+  int restores = 0;
+  for (int step = 0; step < 10'000; ++step) {
+    switch (below(8)) {
+      case 0: clocks->stop(); break;
+      case 1: clocks->resume(); break;
+      case 2:
+      case 3: {
+        const Duration d(static_cast<int64_t>(below(2'000'000)));
+        host->advance(d);
+        if (clocks->running()) running_since_check += d;
+        break;
+      }
+      case 4: host->set_monotonic(host->now() - Duration(static_cast<int64_t>(below(3'000'000)))); break;
+      case 5: host->step_wall(Duration(static_cast<int64_t>(below(2'000'000'000))) - 1s); break;
+      case 6: break;  // read only
+      case 7:
+        if (below(50) == 0) {  // save, move to a fresh host that reads something else, restore
+          const std::vector<uint8_t> blob = encode(clocks->save());
+          auto new_host = std::make_unique<ManualHostClock>(ManualHostClock::Options{
+              .start = HostTime::from_epoch(Duration(static_cast<int64_t>(below(1'000'000'000'000))))});
+          auto restored = std::make_unique<VmClocks>(*new_host, VmClocks::Options{.initial_state = RunState::kStopped});
+          const Result<ClockState> state = decode_clock_state(blob);
+          ASSERT_TRUE(state.ok()) << state.error();
+          ASSERT_TRUE(restored->restore(*state).ok());
+          clocks = std::move(restored);
+          host = std::move(new_host);
+          ++restores;
+        }
+        break;
+    }
+    const GuestTime v = clocks->virtual_now();
+    const GuestTime rt = clocks->virtual_rt_now();
+    ASSERT_GE(v, last_v) << "step " << step;
+    ASSERT_GE(rt, last_rt) << "step " << step;
+    ASSERT_LE(v - last_v, running_since_check) << "step " << step;
+    ASSERT_LE(rt - last_rt, running_since_check) << "step " << step;
+    EXPECT_EQ(clocks->tsc(), clocks->tsc_frequency().ticks_in(v.since_epoch(), Round::kDown));
+    last_v = v;
+    last_rt = rt;
+    running_since_check = Duration(0);
+  }
+  EXPECT_GT(last_v, guest(0ns));
+  EXPECT_GT(restores, 0);
 }
 
 }  // namespace

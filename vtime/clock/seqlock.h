@@ -54,7 +54,7 @@ class Seqlock {
     std::array<uint64_t, kWords> raw;
     for (size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_relaxed);
     T value;
-    std::memcpy(&value, raw.data(), sizeof(T));
+    std::memcpy(static_cast<void*>(&value), raw.data(), sizeof(T));  // T is trivially copyable
     return value;
   }
   // True if no write started since read_begin() returned `seq`. The acquire
