@@ -1,0 +1,63 @@
+// HartBudget: what one hart may execute before it must return to the run loop,
+// and the hart's side of the instruction clock. The hot path is one relaxed
+// load, a compare and an add per block (no 16-bit decrementer, no refill, no
+// cap on the grant). The limit can only shrink during a run, from any thread:
+// a timer armed earlier than the run's end lowers it to that timer's
+// instruction (same thread, exact) or to "stop now" (late arrival from another
+// thread). The hart contract, per block of n instructions:
+//   if (left() == 0) return;  run min(n, left()) instructions;  charge(them);
+//   before a device access or a time read by the k-th instruction of a block:
+//     charge(k - already charged); sync();   then, after the access, re-check left().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "vtime/icount/instruction_clock.h"
+
+namespace vtime {
+
+class HartBudget {
+ public:
+  explicit HartBudget(InstructionClock& clock) : clock_(clock) {}
+  HartBudget(const HartBudget&) = delete;
+  HartBudget& operator=(const HartBudget&) = delete;
+
+  // --- Hart side (the thread running the hart) ------------------------------
+  // Instructions this run may still execute; 0 means return to the run loop.
+  uint64_t left() const {
+    const uint64_t limit = limit_.load(std::memory_order_relaxed);
+    return limit > used_ ? limit - used_ : 0;
+  }
+  // Records `n` executed instructions (not yet visible as VIRTUAL).
+  void charge(uint64_t n) { used_ += n; }
+  // Publishes what was charged so VIRTUAL reads are instruction-exact: a device
+  // accessed after sync() sees the time of the accessing instruction (counted
+  // as retired).
+  void sync();
+
+  // --- Run-loop side ----------------------------------------------------------
+  // Starts a run that may execute up to `limit` instructions.
+  void grant(uint64_t limit);
+  // Lowers the run's limit to `limit` (counted from the grant) if that is
+  // smaller; never raises it. Any thread.
+  void shrink_to(uint64_t limit);
+  // Makes the hart return at its next check. Any thread.
+  void request_exit() { shrink_to(0); }
+  // Instructions from the grant that are already published. Any thread; pair it
+  // with InstructionClock::insns_until() read after it (see Icount).
+  uint64_t published() const { return published_.load(std::memory_order_acquire); }
+  // Ends the run: publishes the rest, returns how many instructions it executed.
+  uint64_t end_run();
+
+  uint64_t used() const { return used_; }
+  uint64_t limit() const { return limit_.load(std::memory_order_relaxed); }
+
+ private:
+  InstructionClock& clock_;
+  uint64_t used_ = 0;
+  std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> limit_{0};
+};
+
+}  // namespace vtime
