@@ -1,0 +1,52 @@
+// BlockCache: basic blocks decoded once and kept by physical PC, plus a record
+// of which bytes of guest memory hold cached code (64-byte granules per page),
+// so that a store into code can invalidate it. Lookup is one direct-mapped
+// probe, then a hash map. Invalidation is all-at-once: rare (FENCE.I,
+// self-modifying code, DMA), and it keeps the cache trivially consistent.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+#include "vtime/riscv/op.h"
+
+namespace vtime::riscv {
+
+struct Block {
+  uint64_t pc = 0;       // physical address of the first instruction
+  uint32_t count = 0;    // instructions, charged to the budget at once
+  std::unique_ptr<Op[]> ops;  // count Ops, plus a fall-through Op when the last one does not end the block
+};
+
+class BlockCache {
+ public:
+  BlockCache();
+
+  Block* find(uint64_t pc) {
+    Block*& slot = direct_[slot_of(pc)];
+    if (slot && slot->pc == pc) return slot;
+    return find_slow(pc);
+  }
+  // Takes ownership; the block covers guest bytes [begin, end).
+  Block* insert(std::unique_ptr<Block> block, uint64_t begin, uint64_t end);
+  void clear();
+
+  bool is_code_page(uint64_t page) const { return code_.count(page) != 0; }
+  // Whether [paddr, paddr + size) touches bytes some cached block was built from.
+  bool overlaps_code(uint64_t paddr, unsigned size) const;
+  size_t size() const { return blocks_.size(); }
+
+ private:
+  static constexpr size_t kDirectSlots = 4096;
+  static size_t slot_of(uint64_t pc) { return (pc >> 1) & (kDirectSlots - 1); }
+  Block* find_slow(uint64_t pc);
+  void mark_code(uint64_t begin, uint64_t end);
+
+  std::array<Block*, kDirectSlots> direct_{};
+  std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
+  std::unordered_map<uint64_t, uint64_t> code_;  // page number -> granule bit mask
+};
+
+}  // namespace vtime::riscv

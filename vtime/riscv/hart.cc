@@ -1,0 +1,207 @@
+// Hart construction, the run loop and block building. Traps and interrupts are
+// in trap.cc, memory access in memory.cc, CSRs in csr.cc.
+#include "vtime/riscv/hart.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace vtime::riscv {
+
+static_assert(std::endian::native == std::endian::little,
+              "guest memory is accessed through host pointers as little-endian");
+
+Hart::Hart(HartEnv& env, HartOptions options)
+    : env_(env), hart_id_(options.hart_id), reset_pc_(options.reset_pc) {
+  reset();
+}
+
+void Hart::reset() {
+  std::fill(std::begin(x_), std::end(x_), 0);
+  pc_ = reset_pc_;
+  priv_ = Priv::kMachine;
+  csr_ = CsrFile{};
+  waiting_ = false;
+  reservation_ = {};
+  blocks_.clear();
+  flush_tlb();
+}
+
+void Hart::request_exit() { attention_.fetch_or(kAttnExit, std::memory_order_relaxed); }
+
+void Hart::shrink_budget(uint64_t more) {
+  budget_end_ = std::min(budget_end_, synced_ + more);
+}
+
+void Hart::set_pending(uint64_t bits, bool level) {
+  if (level) {
+    mip_lines_.fetch_or(bits, std::memory_order_relaxed);
+  } else {
+    mip_lines_.fetch_and(~bits, std::memory_order_relaxed);
+  }
+  attention_.fetch_or(kAttnIrq, std::memory_order_release);
+}
+
+uint64_t Hart::pending() const {
+  return mip_lines_.load(std::memory_order_relaxed) | csr_.mip_sw;
+}
+
+bool Hart::wakeup_pending() const { return (pending() & csr_.mie) != 0; }
+
+void Hart::invalidate_code() { attention_.fetch_or(kAttnFlush, std::memory_order_relaxed); }
+
+void Hart::flush_tlb() {
+  std::fill(std::begin(read_tlb_), std::end(read_tlb_), TlbEntry{});
+  std::fill(std::begin(write_tlb_), std::end(write_tlb_), TlbEntry{});
+}
+
+const Op* Hart::leave(const Op* op, uint64_t next) {
+  pc_ = next;
+  exit_op_ = op;
+  exit_retired_ = true;
+  return nullptr;
+}
+
+// The Op after the last instruction of a block that does not end in a jump.
+const Op* exec_block_end(Hart& h, const Op* op);
+
+RunResult Hart::run(uint64_t budget) {
+  run_retired_ = 0;
+  synced_ = 0;
+  budget_end_ = budget;
+  traps_in_a_row_ = 0;
+  if (budget == 0) return {0, StopReason::kBudgetExhausted};
+  attention_.fetch_or(kAttnIrq, std::memory_order_relaxed);  // re-evaluate interrupts
+  StopReason why = StopReason::kBudgetExhausted;
+  for (;;) {
+    if (attention_.load(std::memory_order_acquire) != 0) {
+      const uint32_t a = attention_.exchange(0, std::memory_order_acquire);
+      if (a & kAttnFlush) blocks_.clear();
+      if (a & kAttnExit) {
+        why = StopReason::kExitRequested;
+        break;
+      }
+      if (waiting_) {
+        if (!wakeup_pending()) {
+          why = StopReason::kWaitForInterrupt;
+          break;
+        }
+        waiting_ = false;
+      }
+      take_interrupt();
+    }
+    if (run_retired_ >= budget_end_) break;
+    if (traps_in_a_row_ >= kTrapLoopLimit) {
+      why = StopReason::kTrapLoop;
+      break;
+    }
+    Block* b = block_at(pc_);
+    if (!b) continue;  // fetch fault taken; go on at the trap vector
+    const uint64_t left = budget_end_ - run_retired_;
+    cur_ops_ = b->ops.get();
+    const Op* op = cur_ops_;
+    if (b->count <= left) [[likely]] {
+      while (op) op = op->fn(*this, op);
+    } else {
+      for (uint64_t k = left; k != 0 && op; --k) op = op->fn(*this, op);
+      if (op) {  // stopped by the budget before `op`
+        pc_ = op->pc;
+        exit_op_ = op;
+        exit_retired_ = false;
+      }
+    }
+    const uint64_t retired = static_cast<uint64_t>(exit_op_ - cur_ops_) + (exit_retired_ ? 1 : 0);
+    run_retired_ += retired;
+    if (retired != 0) traps_in_a_row_ = 0;
+    cur_ops_ = nullptr;
+    if (waiting_) {
+      why = StopReason::kWaitForInterrupt;
+      break;
+    }
+  }
+  if (run_retired_ > synced_) env_.sync(run_retired_ - synced_);
+  retired_total_ += run_retired_;
+  const uint64_t executed = run_retired_;
+  run_retired_ = 0;
+  synced_ = 0;
+  return {executed, why};
+}
+
+Block* Hart::block_at(uint64_t pc) {
+  // (With paging, pc is translated to a physical address here, through an ITLB.)
+  if (Block* b = blocks_.find(pc)) return b;
+  uint64_t end = pc;
+  std::unique_ptr<Block> built = build_block(pc, end);
+  if (!built) return nullptr;
+  // Stores into these pages must now take the slow path that checks for code.
+  for (uint64_t page = pc >> kPageBits; page <= (end - 1) >> kPageBits; ++page) {
+    TlbEntry& e = write_tlb_[page & (kTlbSize - 1)];
+    if (e.tag == page) e = TlbEntry{};
+  }
+  return blocks_.insert(std::move(built), pc, end);
+}
+
+std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t& end) {
+  Op ops[kMaxBlockInsns];
+  unsigned n = 0;
+  uint64_t p = pc;
+  uint64_t fault_addr = 0;
+  uint64_t cached_page = ~uint64_t{0};
+  uint8_t* host = nullptr;
+  auto fetch16 = [&](uint64_t a, uint16_t& out) {
+    if ((a >> kPageBits) != cached_page) {
+      cached_page = a >> kPageBits;
+      host = env_.host_page(cached_page << kPageBits, PageAccess::kFetch);
+    }
+    if (!host) return false;
+    std::memcpy(&out, host + (a & (kPageSize - 1)), 2);
+    return true;
+  };
+  bool ends = false;
+  while (n < kMaxBlockInsns && !ends) {
+    uint16_t lo = 0;
+    if (!fetch16(p, lo)) {
+      fault_addr = p;
+      break;
+    }
+    unsigned len = (lo & 3) == 3 ? 4 : 2;
+    uint32_t raw = lo;
+    if (len == 4) {
+      uint16_t hi = 0;
+      if (!fetch16(p + 2, hi)) {
+        fault_addr = p + 2;
+        break;
+      }
+      raw |= uint32_t{hi} << 16;
+    }
+    ops[n++] = decoder_.decode(raw, len, p, ends);
+    p += len;
+    // Blocks stay within one page so that, with paging, one translation covers them.
+    if ((p >> kPageBits) != (pc >> kPageBits)) break;
+  }
+  if (n == 0) {
+    take_trap(cause::kInsnAccessFault, fault_addr, pc);
+    return nullptr;
+  }
+  auto b = std::make_unique<Block>();
+  b->pc = pc;
+  b->count = n;
+  b->ops = std::make_unique<Op[]>(ends ? n : n + 1);
+  std::copy(ops, ops + n, b->ops.get());
+  if (!ends) {
+    b->ops[n] = Op{.fn = &exec_block_end, .imm = 0, .pc = p, .rd = kDiscard, .rs1 = 0,
+                   .rs2 = 0, .len = 0, .raw = 0};
+  }
+  end = p;
+  return b;
+}
+
+const Op* exec_block_end(Hart& h, const Op* op) { return h.fall_through(op); }
+
+const Op* Hart::fall_through(const Op* op) {
+  pc_ = op->pc;
+  exit_op_ = op;
+  exit_retired_ = false;
+  return nullptr;
+}
+
+}  // namespace vtime::riscv

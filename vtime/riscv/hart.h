@@ -1,0 +1,213 @@
+// Hart: one RV64IMAC hart (M and U modes, Zicsr, Zifencei) interpreting cached,
+// predecoded basic blocks against a HartEnv. run(budget) retires at most exactly
+// `budget` instructions and charges each block once; device accesses and time
+// reads first report the exact retired count through HartEnv::sync().
+// Leaves out (for now): S mode, paging, F/D, PMP enforcement, Sstc.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
+#include "vtime/riscv/block_cache.h"
+#include "vtime/riscv/csr.h"
+#include "vtime/riscv/decoder.h"
+#include "vtime/riscv/hart_env.h"
+#include "vtime/riscv/op.h"
+
+namespace vtime::riscv {
+
+enum class Priv : uint8_t { kUser = 0, kSupervisor = 1, kMachine = 3 };
+
+enum class StopReason : uint8_t {
+  kBudgetExhausted,   // retired exactly the budget (or what shrink_budget left)
+  kWaitForInterrupt,  // WFI retired; run() returns at once until wakeup_pending()
+  kExitRequested,     // request_exit() was called
+  kTrapLoop,          // many traps in a row without retiring anything: the guest is stuck
+};
+
+struct RunResult {
+  uint64_t executed = 0;  // instructions retired in this run()
+  StopReason reason = StopReason::kBudgetExhausted;
+};
+
+struct HartOptions {
+  uint64_t hart_id = 0;
+  uint64_t reset_pc = 0x1000;
+};
+
+class Hart {
+ public:
+  Hart(HartEnv& env, HartOptions options);
+  Hart(const Hart&) = delete;
+  Hart& operator=(const Hart&) = delete;
+
+  // Retires at most `budget` instructions (0 returns at once). Interrupts are
+  // taken between blocks; a block longer than what is left runs only its prefix.
+  RunResult run(uint64_t budget);
+
+  // Thread-safe: the running (or next) run() returns kExitRequested at the next
+  // block boundary. Each request stops one run().
+  void request_exit();
+  // From inside HartEnv callbacks (same thread): the current run() retires at
+  // most `more` instructions after the ones reported so far through sync(). The
+  // instruction doing the access still completes, so the run stops right after
+  // it when `more` is 0. Never grows the budget.
+  void shrink_budget(uint64_t more);
+
+  // Thread-safe: raises (level true) or lowers the mip bits in `bits` (irq::k*)
+  // that the board drives. Noticed at the next block boundary.
+  void set_pending(uint64_t bits, bool level);
+  uint64_t pending() const;           // mip as the guest reads it
+  bool waiting_for_interrupt() const { return waiting_; }
+  // Whether a WFI would wake up now: some interrupt is both pending and enabled
+  // in mie, whatever mstatus.MIE says.
+  bool wakeup_pending() const;
+
+  // Forget every cached block (the board changed guest code behind the hart's
+  // back, e.g. loading a program or DMA into code).
+  void invalidate_code();
+  // Forget every cached host page pointer (the board changed its memory map).
+  void flush_tlb();
+  // Architectural reset: M mode, pc = reset_pc, mstatus.MIE = 0, caches dropped.
+  void reset();
+
+  uint64_t pc() const { return pc_; }
+  void set_pc(uint64_t pc) { pc_ = pc; }
+  uint64_t reg(unsigned r) const { return x_[r]; }
+  void set_reg(unsigned r, uint64_t value) { if (r != 0) x_[r] = value; }
+  Priv priv() const { return priv_; }
+  const CsrFile& csrs() const { return csr_; }
+  uint64_t hart_id() const { return hart_id_; }
+  // Instructions retired since construction (not affected by minstret writes).
+  uint64_t retired() const { return retired_total_; }
+  size_t cached_blocks() const { return blocks_.size(); }
+  const Decoder& decoder() const { return decoder_; }
+
+  // ---- Used by the instruction handlers (isa_*.cc); not for the board. ----
+  uint64_t x(unsigned r) const { return x_[r]; }
+  void set_x(unsigned r, uint64_t value) { x_[r] = value; }
+  // `op` completed (it retires); the block ends and execution goes on at `next`.
+  const Op* leave(const Op* op, uint64_t next);
+  // `op` raises a synchronous exception; it does not retire.
+  const Op* trap(const Op* op, uint64_t cause, uint64_t tval);
+  // The end-of-block Op after a block's last instruction: nothing retires.
+  const Op* fall_through(const Op* op);
+
+  template <class T> const Op* load(const Op* op, uint64_t addr);
+  template <class T> const Op* store(const Op* op, uint64_t addr, T value);
+  // LR / SC / AMO of 4 or 8 bytes (T = int32_t or int64_t); `fn` computes the
+  // stored value from the old one and rs2 (nullptr for LR and SC).
+  using AmoFn = uint64_t (*)(uint64_t old_value, uint64_t rs2);
+  const Op* amo(const Op* op, unsigned size, AmoFn fn);
+  const Op* load_reserved(const Op* op, unsigned size);
+  const Op* store_conditional(const Op* op, unsigned size);
+
+  enum class CsrOp : uint8_t { kWrite, kSet, kClear };
+  // CSRRW/S/C and their immediate forms; `operand` is rs1's value or the zimm.
+  const Op* csr_op(const Op* op, CsrOp kind, uint64_t operand);
+  const Op* ebreak(const Op* op);
+  const Op* illegal(const Op* op);
+  const Op* mret(const Op* op);
+  const Op* wfi(const Op* op);
+  const Op* ecall(const Op* op);
+  const Op* fence_i(const Op* op);
+
+ private:
+  enum class Mem : uint8_t { kRam, kEndBlock, kTrapped };
+  struct TlbEntry {
+    uint64_t tag = ~uint64_t{0};  // page number; ~0 = empty
+    uint8_t* host = nullptr;
+  };
+  static constexpr size_t kTlbSize = 256;
+  static constexpr uint32_t kAttnIrq = 1, kAttnExit = 2, kAttnFlush = 4;
+  static constexpr unsigned kMaxBlockInsns = 64;
+  static constexpr unsigned kTrapLoopLimit = 64;
+
+  static size_t tlb_index(uint64_t addr) { return (addr >> kPageBits) & (kTlbSize - 1); }
+  static bool within_page(uint64_t addr, unsigned size) {
+    return (addr & (kPageSize - 1)) <= kPageSize - size;
+  }
+
+  // Retired instructions in this run() before `op` (which is in the current block).
+  uint64_t retired_before(const Op* op) const { return run_retired_ + (op - cur_ops_); }
+  void sync_before_io(const Op* op);
+  Mem load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value);
+  Mem store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value);
+  uint8_t* host_bytes(uint64_t addr, PageAccess access);
+  uint8_t* fill_tlb(uint64_t addr, PageAccess access);
+
+  void take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
+  bool take_interrupt();
+  void handle_attention();
+  Block* block_at(uint64_t pc);
+  std::unique_ptr<Block> build_block(uint64_t pc, uint64_t& end);
+  std::optional<uint64_t> csr_read(uint16_t num, const Op* op);
+  bool csr_write(uint16_t num, uint64_t value, const Op* op);
+  bool counter_allowed(uint16_t num) const;
+
+  HartEnv& env_;
+  uint64_t hart_id_;
+  uint64_t reset_pc_;
+  Decoder decoder_;
+  BlockCache blocks_;
+
+  uint64_t x_[33] = {};  // x0..x31 and the discard slot
+  uint64_t pc_ = 0;
+  Priv priv_ = Priv::kMachine;
+  CsrFile csr_;
+  bool waiting_ = false;
+  struct Reservation {
+    bool valid = false;
+    uint64_t addr = 0;
+    unsigned size = 0;
+    uint64_t value = 0;  // as loaded, sign-extended
+  } reservation_;
+
+  std::atomic<uint64_t> mip_lines_{0};
+  std::atomic<uint32_t> attention_{0};
+  TlbEntry read_tlb_[kTlbSize];
+  TlbEntry write_tlb_[kTlbSize];
+
+  // Per-run bookkeeping.
+  uint64_t retired_total_ = 0;  // before the current run()
+  uint64_t run_retired_ = 0;    // in this run(), before the current block
+  uint64_t budget_end_ = 0;     // run_retired_ limit for this run()
+  uint64_t synced_ = 0;         // part of this run() reported through sync()
+  const Op* cur_ops_ = nullptr;
+  const Op* exit_op_ = nullptr;
+  bool exit_retired_ = false;
+  bool trapped_ = false;
+  unsigned traps_in_a_row_ = 0;
+};
+
+template <class T>
+const Op* Hart::load(const Op* op, uint64_t addr) {
+  const TlbEntry& e = read_tlb_[tlb_index(addr)];
+  if (e.tag == (addr >> kPageBits) && within_page(addr, sizeof(T))) [[likely]] {
+    T v;
+    std::memcpy(&v, e.host + (addr & (kPageSize - 1)), sizeof(T));
+    x_[op->rd] = static_cast<uint64_t>(v);  // signed T sign-extends
+    return op + 1;
+  }
+  uint64_t raw = 0;
+  const Mem m = load_slow(op, addr, sizeof(T), raw);
+  if (m == Mem::kTrapped) return nullptr;
+  x_[op->rd] = static_cast<uint64_t>(static_cast<T>(raw));
+  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+}
+
+template <class T>
+const Op* Hart::store(const Op* op, uint64_t addr, T value) {
+  const TlbEntry& e = write_tlb_[tlb_index(addr)];
+  if (e.tag == (addr >> kPageBits) && within_page(addr, sizeof(T))) [[likely]] {
+    std::memcpy(e.host + (addr & (kPageSize - 1)), &value, sizeof(T));
+    return op + 1;
+  }
+  const Mem m = store_slow(op, addr, sizeof(T), static_cast<uint64_t>(value));
+  if (m == Mem::kTrapped) return nullptr;
+  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+}
+
+}  // namespace vtime::riscv

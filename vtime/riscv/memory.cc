@@ -1,0 +1,176 @@
+// Data memory access: the slow paths behind the inline TLB hits in hart.h, and
+// the atomics. RAM pages come from HartEnv::host_page() and are cached in a
+// software TLB; everything else is a device reached through load()/store()
+// after sync(), and ends the block so the board can react at once.
+// Misaligned loads and stores to RAM are emulated (also across pages); to
+// devices they trap as misaligned. LR/SC/AMOs must be aligned (they trap).
+#include <cstring>
+
+#include "vtime/riscv/hart.h"
+
+namespace vtime::riscv {
+
+namespace {
+uint64_t sext(uint64_t v, unsigned size) {
+  return size == 4 ? static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))) : v;
+}
+}  // namespace
+
+void Hart::sync_before_io(const Op* op) {
+  const uint64_t now = retired_before(op);
+  env_.sync(now - synced_);
+  synced_ = now;
+}
+
+uint8_t* Hart::fill_tlb(uint64_t addr, PageAccess access) {
+  // (With paging, addr is translated here and a page fault raised.)
+  const uint64_t page = addr >> kPageBits;
+  uint8_t* host = env_.host_page(page << kPageBits, access);
+  if (!host) return nullptr;
+  // Pages holding cached code get no fast write entry: their stores must check.
+  if (access == PageAccess::kWrite && blocks_.is_code_page(page)) return host;
+  TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
+  e = {page, host};
+  return host;
+}
+
+uint8_t* Hart::host_bytes(uint64_t addr, PageAccess access) {
+  const TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
+  uint8_t* host = e.tag == (addr >> kPageBits) ? e.host : fill_tlb(addr, access);
+  return host ? host + (addr & (kPageSize - 1)) : nullptr;
+}
+
+Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value) {
+  value = 0;
+  if (within_page(addr, size)) {
+    if (uint8_t* p = host_bytes(addr, PageAccess::kRead)) {
+      std::memcpy(&value, p, size);
+      return Mem::kRam;
+    }
+    if (addr % size != 0) {
+      trap(op, cause::kLoadMisaligned, addr);
+      return Mem::kTrapped;
+    }
+    sync_before_io(op);
+    if (env_.load(addr, size, value) != BusResult::kOk) {
+      trap(op, cause::kLoadAccessFault, addr);
+      return Mem::kTrapped;
+    }
+    return Mem::kEndBlock;
+  }
+  // Crosses into the next page: both must be memory.
+  const uint64_t second = (addr | (kPageSize - 1)) + 1;
+  uint8_t* a = host_bytes(addr, PageAccess::kRead);
+  uint8_t* b = host_bytes(second, PageAccess::kRead);
+  if (!a || !b) {
+    trap(op, cause::kLoadAccessFault, a ? second : addr);
+    return Mem::kTrapped;
+  }
+  const auto first_len = static_cast<unsigned>(second - addr);
+  uint8_t bytes[8];
+  std::memcpy(bytes, a, first_len);
+  std::memcpy(bytes + first_len, b, size - first_len);
+  std::memcpy(&value, bytes, size);
+  return Mem::kRam;
+}
+
+Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value) {
+  if (within_page(addr, size)) {
+    if (uint8_t* p = host_bytes(addr, PageAccess::kWrite)) {
+      std::memcpy(p, &value, size);
+      if (!blocks_.overlaps_code(addr, size)) return Mem::kRam;
+      attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);  // self-modifying code
+      return Mem::kEndBlock;
+    }
+    if (addr % size != 0) {
+      trap(op, cause::kStoreMisaligned, addr);
+      return Mem::kTrapped;
+    }
+    sync_before_io(op);
+    if (env_.store(addr, size, value) != BusResult::kOk) {
+      trap(op, cause::kStoreAccessFault, addr);
+      return Mem::kTrapped;
+    }
+    return Mem::kEndBlock;
+  }
+  const uint64_t second = (addr | (kPageSize - 1)) + 1;
+  uint8_t* a = host_bytes(addr, PageAccess::kWrite);
+  uint8_t* b = host_bytes(second, PageAccess::kWrite);
+  if (!a || !b) {
+    trap(op, cause::kStoreAccessFault, a ? second : addr);
+    return Mem::kTrapped;
+  }
+  const auto first_len = static_cast<unsigned>(second - addr);
+  uint8_t bytes[8];
+  std::memcpy(bytes, &value, size);
+  std::memcpy(a, bytes, first_len);
+  std::memcpy(b, bytes + first_len, size - first_len);
+  if (!blocks_.overlaps_code(addr, size)) return Mem::kRam;
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
+  return Mem::kEndBlock;
+}
+
+const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
+  const uint64_t addr = x_[op->rs1];
+  if (addr % size != 0) return trap(op, cause::kStoreMisaligned, addr);
+  const uint64_t rs2 = sext(x_[op->rs2], size);
+  reservation_.valid = false;
+  if (uint8_t* p = host_bytes(addr, PageAccess::kWrite)) {
+    uint64_t old = 0;
+    std::memcpy(&old, p, size);
+    old = sext(old, size);
+    const uint64_t result = fn(old, rs2);
+    std::memcpy(p, &result, size);
+    x_[op->rd] = old;
+    if (!blocks_.overlaps_code(addr, size)) return op + 1;
+    attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
+    return leave(op, op->pc + op->len);
+  }
+  // A device: read-modify-write over the bus; faults are store/AMO faults.
+  sync_before_io(op);
+  uint64_t old = 0;
+  if (env_.load(addr, size, old) != BusResult::kOk ||
+      env_.store(addr, size, fn(sext(old, size), rs2)) != BusResult::kOk) {
+    return trap(op, cause::kStoreAccessFault, addr);
+  }
+  x_[op->rd] = sext(old, size);
+  return leave(op, op->pc + op->len);
+}
+
+// The reservation remembers the loaded value; SC succeeds only if memory still
+// holds it, which also catches stores by other harts between the two.
+const Op* Hart::load_reserved(const Op* op, unsigned size) {
+  const uint64_t addr = x_[op->rs1];
+  if (addr % size != 0) return trap(op, cause::kLoadMisaligned, addr);
+  uint64_t value = 0;
+  const Mem m = load_slow(op, addr, size, value);
+  if (m == Mem::kTrapped) return nullptr;
+  value = sext(value, size);
+  reservation_ = {.valid = true, .addr = addr, .size = size, .value = value};
+  x_[op->rd] = value;
+  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+}
+
+const Op* Hart::store_conditional(const Op* op, unsigned size) {
+  const uint64_t addr = x_[op->rs1];
+  if (addr % size != 0) return trap(op, cause::kStoreMisaligned, addr);
+  const Reservation r = reservation_;
+  reservation_.valid = false;
+  if (!r.valid || r.addr != addr || r.size != size) {
+    x_[op->rd] = 1;
+    return op + 1;
+  }
+  uint64_t current = 0;
+  const Mem m = load_slow(op, addr, size, current);
+  if (m == Mem::kTrapped) return nullptr;
+  if (sext(current, size) != r.value) {
+    x_[op->rd] = 1;
+    return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+  }
+  const Mem w = store_slow(op, addr, size, x_[op->rs2]);
+  if (w == Mem::kTrapped) return nullptr;
+  x_[op->rd] = 0;
+  return (m == Mem::kRam && w == Mem::kRam) ? op + 1 : leave(op, op->pc + op->len);
+}
+
+}  // namespace vtime::riscv

@@ -1,0 +1,43 @@
+// Op: one predecoded instruction inside a cached block - its handler and its
+// operands unpacked once, so execution never re-decodes. A handler runs the
+// instruction and returns the next Op to run, or nullptr when it leaves the
+// block (a jump, a trap, a device access, a CSR op...), after recording where
+// through Hart::leave() / Hart::trap(). Returning the next Op (not void) keeps
+// the door open for tail-call threading and block chaining.
+#pragma once
+
+#include <cstdint>
+
+namespace vtime::riscv {
+
+class Hart;
+struct Op;
+
+using Handler = const Op* (*)(Hart& h, const Op* op);
+
+// How the decoder unpacks `imm` for a row.
+enum class Format : uint8_t {
+  kR,    // no immediate
+  kI,    // imm_i (also shifts: the handler masks the shamt)
+  kS,    // imm_s
+  kB,    // imm_b
+  kU,    // imm_u
+  kJ,    // imm_j
+  kCsr,  // imm = CSR number, rs1 = register or 5-bit zimm
+};
+
+struct Op {
+  Handler fn;
+  int64_t imm;
+  uint64_t pc;
+  uint8_t rd;   // 0 is remapped to the discard slot kDiscard, so writes need no test
+  uint8_t rs1;
+  uint8_t rs2;
+  uint8_t len;  // 2 or 4 bytes
+  uint32_t raw; // the instruction as fetched (16 or 32 bits), for mtval and tracing
+};
+
+// Register-file slot written by instructions whose rd is x0.
+inline constexpr uint8_t kDiscard = 32;
+
+}  // namespace vtime::riscv
