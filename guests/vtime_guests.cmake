@@ -1,0 +1,126 @@
+# Building RISC-V guest programs with Debian's riscv64-unknown-elf toolchain, and
+# embedding one in a host program. Included by guests/CMakeLists.txt; a host
+# target that embeds a guest (tools/vtime) may include it too - it is include-safe.
+#
+#   vtime_add_guest(NAME SOURCES... [HARTS n] [FLAGS extra-gcc-flags...])
+#       -> ${VTIME_GUEST_BINARY_DIR}/NAME.elf and NAME.bin, target guest_NAME,
+#          listed in the global property VTIME_GUESTS (see vtime_guest_info).
+#   vtime_guest_info(NAME ELF_VAR BIN_VAR HARTS_VAR)
+#   vtime_embed_guest(NAME TARGET target [SYMBOL kDefaultGuest] [FORMAT ELF|BIN])
+#       -> adds a generated .cc defining
+#          extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOLSize;
+#          (an empty image, size 0, when guests are not built).
+include_guard(GLOBAL)
+
+find_program(VTIME_RISCV_GCC riscv64-unknown-elf-gcc)
+find_program(VTIME_RISCV_OBJCOPY riscv64-unknown-elf-objcopy)
+if(VTIME_BUILD_GUESTS AND VTIME_RISCV_GCC AND VTIME_RISCV_OBJCOPY)
+  set(VTIME_GUESTS_ENABLED ON)
+else()
+  set(VTIME_GUESTS_ENABLED OFF)
+endif()
+set(VTIME_GUEST_SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR})
+set(VTIME_GUEST_BINARY_DIR ${PROJECT_BINARY_DIR}/guests)
+set(VTIME_GUEST_CFLAGS -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany -O2 -g
+    -std=gnu11 -nostdlib -ffreestanding -fno-common -fno-pic -static
+    -Wall -Wextra -Wno-unused-parameter -I${VTIME_GUEST_SOURCE_DIR})
+set(VTIME_GUEST_LDFLAGS -Wl,--gc-sections -Wl,--no-warn-rwx-segments)
+if(VTIME_WERROR)
+  list(APPEND VTIME_GUEST_CFLAGS -Werror)
+endif()
+set(VTIME_GUEST_RUNTIME_SOURCES start.S trap_entry.S boot.c check.c fdt.c plic.c print.c
+    string.c trap.c uart.c)
+
+# One object per source, with a depfile so header edits rebuild what they touch.
+function(_vtime_guest_object source object_dir out_var)
+  get_filename_component(abs ${source} ABSOLUTE)
+  get_filename_component(stem ${source} NAME)
+  set(object ${object_dir}/${stem}.o)
+  add_custom_command(
+    OUTPUT ${object}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${object_dir}
+    COMMAND ${VTIME_RISCV_GCC} ${VTIME_GUEST_CFLAGS} ${ARGN} -MD -MF ${object}.d -c ${abs} -o ${object}
+    DEPENDS ${abs}
+    DEPFILE ${object}.d
+    COMMENT "Guest: compiling ${stem}"
+    VERBATIM)
+  set(${out_var} ${object} PARENT_SCOPE)
+endfunction()
+
+function(vtime_add_guest name)
+  if(NOT VTIME_GUESTS_ENABLED)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "HARTS" "SOURCES;FLAGS" ${ARGN})
+  list(APPEND ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
+  if(NOT ARG_HARTS)
+    set(ARG_HARTS 1)
+  endif()
+  set(object_dir ${VTIME_GUEST_BINARY_DIR}/obj/${name})
+  set(objects)
+  foreach(source ${ARG_SOURCES})
+    _vtime_guest_object(${source} ${object_dir} object ${ARG_FLAGS})
+    list(APPEND objects ${object})
+  endforeach()
+  foreach(source ${VTIME_GUEST_RUNTIME_SOURCES})
+    _vtime_guest_object(${VTIME_GUEST_SOURCE_DIR}/runtime/${source} ${object_dir}/runtime object)
+    list(APPEND objects ${object})
+  endforeach()
+  set(elf ${VTIME_GUEST_BINARY_DIR}/${name}.elf)
+  set(bin ${VTIME_GUEST_BINARY_DIR}/${name}.bin)
+  set(linker_script ${VTIME_GUEST_SOURCE_DIR}/runtime/link.ld)
+  add_custom_command(
+    OUTPUT ${elf} ${bin}
+    COMMAND ${VTIME_RISCV_GCC} ${VTIME_GUEST_CFLAGS} -T ${linker_script} ${VTIME_GUEST_LDFLAGS}
+            -o ${elf} ${objects} -lgcc
+    COMMAND ${VTIME_RISCV_OBJCOPY} -O binary ${elf} ${bin}
+    DEPENDS ${objects} ${linker_script}
+    COMMENT "Guest: linking ${name}.elf"
+    VERBATIM)
+  add_custom_target(guest_${name} ALL DEPENDS ${elf} ${bin})
+  set_property(GLOBAL APPEND PROPERTY VTIME_GUESTS ${name})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_ELF ${elf})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BIN ${bin})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_HARTS ${ARG_HARTS})
+endfunction()
+
+function(vtime_guest_info name elf_var bin_var harts_var)
+  get_property(elf GLOBAL PROPERTY VTIME_GUEST_${name}_ELF)
+  get_property(bin GLOBAL PROPERTY VTIME_GUEST_${name}_BIN)
+  get_property(harts GLOBAL PROPERTY VTIME_GUEST_${name}_HARTS)
+  set(${elf_var} ${elf} PARENT_SCOPE)
+  set(${bin_var} ${bin} PARENT_SCOPE)
+  set(${harts_var} ${harts} PARENT_SCOPE)
+endfunction()
+
+# The guest's file name is fixed by its name, so this works before or after the
+# guest's own vtime_add_guest() has run (tools/ is configured before guests/).
+function(vtime_embed_guest name)
+  cmake_parse_arguments(ARG "" "TARGET;SYMBOL;FORMAT" "" ${ARGN})
+  if(NOT ARG_TARGET)
+    message(FATAL_ERROR "vtime_embed_guest(${name}) needs TARGET")
+  endif()
+  if(NOT ARG_SYMBOL)
+    set(ARG_SYMBOL kDefaultGuest)
+  endif()
+  if(NOT ARG_FORMAT)
+    set(ARG_FORMAT ELF)
+  endif()
+  string(TOLOWER ${ARG_FORMAT} ext)
+  set(output ${CMAKE_CURRENT_BINARY_DIR}/embedded_${name}_${ARG_SYMBOL}.cc)
+  if(VTIME_GUESTS_ENABLED)
+    set(input ${VTIME_GUEST_BINARY_DIR}/${name}.${ext})
+    add_custom_command(
+      OUTPUT ${output}
+      COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DSYMBOL=${ARG_SYMBOL}
+              -P ${VTIME_GUEST_SOURCE_DIR}/embed_binary.cmake
+      DEPENDS ${input} ${VTIME_GUEST_SOURCE_DIR}/embed_binary.cmake
+      COMMENT "Embedding guest ${name}.${ext} as ${ARG_SYMBOL}"
+      VERBATIM)
+    add_dependencies(${ARG_TARGET} guest_${name})
+  else()
+    execute_process(COMMAND ${CMAKE_COMMAND} -DOUTPUT=${output} -DSYMBOL=${ARG_SYMBOL}
+                            -P ${VTIME_GUEST_SOURCE_DIR}/embed_binary.cmake)
+  endif()
+  target_sources(${ARG_TARGET} PRIVATE ${output})
+endfunction()
