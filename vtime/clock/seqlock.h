@@ -2,10 +2,13 @@
 // number of reader threads take consistent snapshots of it without locks or
 // system calls, retrying when a write overlapped their read.
 // Correct under the C++ memory model and clean under ThreadSanitizer: the value
-// lives in std::atomic words that are read and written relaxed, ordered by
-// fences around the sequence counter (Boehm, "Can seqlocks get along with
-// programming language memory models?", 2012). Leaves out: writer mutual
-// exclusion - exactly one thread (the owner) may write.
+// lives in std::atomic words, written with release and read with acquire, so
+// no standalone fence is needed (GCC's TSan does not model fences). Reading a
+// word the writer stored synchronizes with that store, which makes the odd
+// count the writer stored first visible to the check that follows (Boehm,
+// "Can seqlocks get along with programming language memory models?", 2012).
+// On x86 every one of these is a plain load or store. Leaves out: writer
+// mutual exclusion - exactly one thread (the owner) may write.
 #pragma once
 
 #include <array>
@@ -50,27 +53,33 @@ class Seqlock {
     }
   }
   // May be torn if a write overlaps; use it only once read_valid() said yes.
+  // Acquire: the count check in read_valid() cannot move above these loads.
   T read_data() const {
     std::array<uint64_t, kWords> raw;
-    for (size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_relaxed);
+    for (size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_acquire);
     T value;
     std::memcpy(static_cast<void*>(&value), raw.data(), sizeof(T));  // T is trivially copyable
     return value;
   }
-  // True if no write started since read_begin() returned `seq`. The acquire
-  // fence keeps the data loads above from moving below the counter load.
-  bool read_valid(uint64_t seq) const {
-    std::atomic_thread_fence(std::memory_order_acquire);
-    return seq_.load(std::memory_order_relaxed) == seq;
-  }
+  // True if no write started since read_begin() returned `seq`. The load is
+  // seq_cst so that update() (below) can rely on it.
+  bool read_valid(uint64_t seq) const { return seq_.load(std::memory_order_seq_cst) == seq; }
 
   // --- Writer (owner thread only) ----------------------------------------
   void write(const T& value) {
+    update([&value] { return value; });
+  }
+
+  // Publishes make()'s result, calling make() while readers are held off (the
+  // count is odd). The odd store is seq_cst, so any seq_cst atomic operation a
+  // reader performed before a read_valid() that still saw the old count is
+  // visible to make() - a reader's work either counts or is retried.
+  // make() must not read this seqlock (it would wait for itself).
+  template <class Make>
+  void update(Make&& make) {
     const uint64_t seq = seq_.load(std::memory_order_relaxed);
-    seq_.store(seq + 1, std::memory_order_relaxed);  // odd: readers will retry
-    // The release fence keeps the data stores below from moving above the odd
-    // counter store, so a reader that sees new data also sees the odd count.
-    std::atomic_thread_fence(std::memory_order_release);
+    seq_.store(seq + 1, std::memory_order_seq_cst);  // odd: readers will retry
+    const T value = make();
     store_words(value);
     seq_.store(seq + 2, std::memory_order_release);
   }
@@ -79,10 +88,11 @@ class Seqlock {
   uint64_t writes() const { return seq_.load(std::memory_order_acquire) / 2; }
 
  private:
+  // Release: a reader that loads a new word also sees the odd count before it.
   void store_words(const T& value) {
     std::array<uint64_t, kWords> raw{};
     std::memcpy(raw.data(), &value, sizeof(T));
-    for (size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_relaxed);
+    for (size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_release);
   }
 
   std::atomic<uint64_t> seq_{0};

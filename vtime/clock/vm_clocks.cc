@@ -2,12 +2,16 @@
 // clock is an "internal" time line that only moves forward, plus an era that
 // only restore() changes (reported = internal - era).
 //  - Stop freezes internal at its clamped reading; resume re-bases it on the
-//    host so it continues from there (QEMU's cpu_clock_offset dance).
-//  - The clamp: every read fetch-maxes its internal value into a shared
+//    host so it continues from exactly there (QEMU's cpu_clock_offset dance).
+//  - The clamp: a running read fetch-maxes its internal value into a shared
 //    high-water mark and returns the maximum, so no read - on any thread -
 //    returns less than a read that happened before it, whatever the host's
 //    monotonic source or an installed VIRTUAL source does. One uncontended
 //    compare-exchange on a cache line of its own; the seqlock stays read-only.
+//  - Owner changes run inside Seqlock::update(): readers are held off, and the
+//    owner's load of the mark sees every value a reader returned under the old
+//    timebase (see read_guest()), so a frozen value is never below one already
+//    returned and stopped reads need no clamp at all.
 #include "vtime/clock/vm_clocks.h"
 
 #include <algorithm>
@@ -37,7 +41,7 @@ VmClocks::VmClocks(HostClock& host, Options options)
                     .running = running ? 1U : 0U,
                     .virtual_line = {.base = base, .era = 0},
                     .rt_line = {.base = base, .era = 0}};
-  publish();
+  timebase_.write(owner_);
   for (auto& flag : enabled_) flag.store(true, std::memory_order_relaxed);
 }
 
@@ -52,25 +56,26 @@ VmClocks::Reading VmClocks::read_guest(Guest which) {
   for (;;) {
     const uint64_t seq = timebase_.read_begin();
     const Timebase tb = timebase_.read_data();
-    if (!timebase_.read_valid(seq)) continue;
+    if (!timebase_.read_valid(seq)) continue;  // torn: never compute with it
     const Line line = which == Guest::kVirtual ? tb.virtual_line : tb.rt_line;
-    int64_t internal = line.base;
-    if (tb.running != 0) {
-      if (which == Guest::kVirtual && tb.source != nullptr) {
-        internal = add_saturating(tb.source->virtual_now().since_epoch().count(), line.era);
-      } else {
-        internal = add_saturating(host_ns(), line.base);
-      }
+    if (tb.running == 0) return Reading{.internal = line.base, .era = line.era};
+    int64_t internal = 0;
+    if (which == Guest::kVirtual && tb.source != nullptr) {
+      internal = add_saturating(tb.source->virtual_now().since_epoch().count(), line.era);
+    } else {
+      internal = add_saturating(host_ns(), line.base);
     }
-    // Fetch-max. acq_rel: a value published by a reader of a newer timebase
-    // makes the re-check below see that newer sequence number.
-    int64_t seen = high.load(std::memory_order_acquire);
+    // Still current after the host read? Then the host was read before any
+    // stop, and our value cannot exceed what the owner freezes.
+    if (!timebase_.read_valid(seq)) continue;
+    // Fetch-max, seq_cst: paired with the seq_cst odd store in update(), the
+    // owner sees this value if the check below passes.
+    int64_t seen = high.load(std::memory_order_seq_cst);
     while (internal > seen &&
-           !high.compare_exchange_weak(seen, internal, std::memory_order_acq_rel,
-                                       std::memory_order_acquire)) {
+           !high.compare_exchange_weak(seen, internal, std::memory_order_seq_cst)) {
     }
-    // A restore between our snapshot and the fetch-max would pair an old era
-    // with a new high-water mark; go round instead.
+    // An owner change between the snapshot and the fetch-max (stop, restore)
+    // may not have seen our value, or pairs a new mark with an old era.
     if (!timebase_.read_valid(seq)) continue;
     return Reading{.internal = std::max(internal, seen), .era = line.era};
   }
@@ -111,38 +116,56 @@ RunState VmClocks::run_state() const {
   return timebase_.read().running != 0 ? RunState::kRunning : RunState::kStopped;
 }
 
+int64_t VmClocks::fold(Guest which) {
+  Line& l = line(which);
+  int64_t internal = l.base;
+  if (owner_.running != 0) {
+    if (which == Guest::kVirtual && owner_.source != nullptr) {
+      internal = add_saturating(owner_.source->virtual_now().since_epoch().count(), l.era);
+    } else {
+      internal = add_saturating(host_ns(), l.base);
+    }
+  }
+  std::atomic<int64_t>& high = high_water(which);
+  int64_t seen = high.load(std::memory_order_seq_cst);
+  while (internal > seen &&
+         !high.compare_exchange_weak(seen, internal, std::memory_order_seq_cst)) {
+  }
+  return std::max(internal, seen);
+}
+
 void VmClocks::freeze() {
   assert(owner_.running != 0);
-  const int64_t v = read_guest(Guest::kVirtual).internal;
-  const int64_t rt = read_guest(Guest::kVirtualRt).internal;
+  const int64_t v = fold(Guest::kVirtual);
+  const int64_t rt = fold(Guest::kVirtualRt);
   owner_.running = 0;
   owner_.virtual_line.base = v;
   owner_.rt_line.base = rt;
-  publish();
 }
 
 void VmClocks::thaw() {
   assert(owner_.running == 0);
   const int64_t now = host_ns();
-  // Start from the high-water mark, not the frozen base: a reader on another
-  // thread may have pushed it a little past the base while we froze.
-  const int64_t v = std::max(owner_.virtual_line.base, high_[0].load(std::memory_order_acquire));
-  const int64_t rt = std::max(owner_.rt_line.base, high_[1].load(std::memory_order_acquire));
-  owner_.virtual_line.base = sub_saturating(v, now);
-  owner_.rt_line.base = sub_saturating(rt, now);
+  owner_.virtual_line.base = sub_saturating(owner_.virtual_line.base, now);
+  owner_.rt_line.base = sub_saturating(owner_.rt_line.base, now);
   owner_.running = 1;
-  publish();
 }
 
 void VmClocks::stop() {
   if (owner_.running == 0) return;
-  freeze();
+  timebase_.update([this] {
+    freeze();
+    return owner_;
+  });
   notify_run_state(RunState::kStopped);
 }
 
 void VmClocks::resume() {
   if (owner_.running != 0) return;
-  thaw();
+  timebase_.update([this] {
+    thaw();
+    return owner_;
+  });
   notify_run_state(RunState::kRunning);
   notify_change(ClockId::kVirtual);
   notify_change(ClockId::kVirtualRt);
@@ -164,14 +187,15 @@ bool VmClocks::enabled(ClockId id) const {
 
 void VmClocks::set_virtual_source(VirtualTimeSource* source) {
   if (source == owner_.source) return;
-  if (owner_.running != 0 && source == nullptr) {
-    // Back to host running time: re-base so VIRTUAL continues from the
-    // source's last (clamped) value.
-    const int64_t v = read_guest(Guest::kVirtual).internal;
-    owner_.virtual_line.base = sub_saturating(v, host_ns());
-  }
-  owner_.source = source;
-  publish();
+  timebase_.update([this, source] {
+    if (owner_.running != 0 && source == nullptr) {
+      // Back to host running time: re-base so VIRTUAL continues from the
+      // source's last (clamped) value.
+      owner_.virtual_line.base = sub_saturating(fold(Guest::kVirtual), host_ns());
+    }
+    owner_.source = source;
+    return owner_;
+  });
   notify_change(ClockId::kVirtual);
 }
 
@@ -214,21 +238,21 @@ Status VmClocks::restore(const ClockState& state) {
                  " Hz but this machine's runs at " + std::to_string(tsc_.hz()) + " Hz."};
   }
   const RunState before = owner_.running != 0 ? RunState::kRunning : RunState::kStopped;
-  if (owner_.running != 0) freeze();
-  // Keep the internal lines where they are (they never go back) and move the
-  // eras so that the reported values are exactly the saved ones.
-  const auto rebase = [](Line& line, const std::atomic<int64_t>& high, GuestTime saved) {
-    const int64_t internal = std::max(line.base, high.load(std::memory_order_acquire));
-    line.base = internal;
-    line.era = sub_saturating(internal, saved.since_epoch().count());
-  };
-  rebase(owner_.virtual_line, high_[0], state.virtual_time);
-  rebase(owner_.rt_line, high_[1], state.virtual_rt);
-  publish();
+  // One update: readers see the old clocks or the restored ones, nothing between.
+  timebase_.update([&] {
+    if (owner_.running != 0) freeze();
+    // Keep the internal lines where they are (they never go back) and move
+    // the eras so that the reported values are exactly the saved ones.
+    line(Guest::kVirtual).era =
+        sub_saturating(owner_.virtual_line.base, state.virtual_time.since_epoch().count());
+    line(Guest::kVirtualRt).era =
+        sub_saturating(owner_.rt_line.base, state.virtual_rt.since_epoch().count());
+    if (state.run_state == RunState::kRunning) thaw();
+    return owner_;
+  });
   for (ClockId id : kAllClocks) {
     enabled_[index_of(id)].store(state.enabled[index_of(id)], std::memory_order_release);
   }
-  if (state.run_state == RunState::kRunning) thaw();
   if (before != state.run_state) notify_run_state(state.run_state);
   for (ClockId id : kAllClocks) notify_change(id);
   return ok_status();

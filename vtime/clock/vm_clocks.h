@@ -108,7 +108,7 @@ class VmClocks {
   //   running, no source: internal = host monotonic + base
   //   running, source:    internal = source->virtual_now() + era (VIRTUAL only)
   //   stopped:            internal = base (frozen)
-  // Readers clamp with a shared high-water mark (see read_guest()).
+  // Running readers clamp with a shared high-water mark (see vm_clocks.cc).
   struct Line {
     int64_t base;
     int64_t era;
@@ -127,13 +127,17 @@ class VmClocks {
 
   Reading read_guest(Guest which);
   int64_t host_ns();
-  void publish() { timebase_.write(owner_); }
-  void freeze();                     // running -> stopped, no listeners
-  void thaw();                       // stopped -> running, no listeners
+  // Owner-side helpers, called inside timebase_.update() (readers held off).
+  int64_t fold(Guest which);  // current internal value, clamped, pushed into the mark
+  void freeze();              // running -> stopped
+  void thaw();                // stopped -> running
   void notify_change(ClockId id);
   void notify_run_state(RunState state);
   std::atomic<int64_t>& high_water(Guest which) {
     return which == Guest::kVirtual ? high_[0] : high_[1];
+  }
+  Line& line(Guest which) {
+    return which == Guest::kVirtual ? owner_.virtual_line : owner_.rt_line;
   }
 
   HostClock& host_;
