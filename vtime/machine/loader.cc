@@ -59,6 +59,14 @@ std::optional<Error> check_ident(const ImageFile& image) {
   if (b[EI_CLASS] == ELFCLASS32) return fail(image, "is a 32-bit ELF file, but the board runs RV64 code");
   if (b[EI_CLASS] != ELFCLASS64) return fail(image, "is an ELF file of unknown class");
   if (b[EI_DATA] != ELFDATA2LSB) return fail(image, "is a big-endian ELF file, but RISC-V is little-endian");
+  // libelf reports a cut-off program header table as "no headers"; say what it is.
+  Elf64_Ehdr eh;
+  std::memcpy(&eh, b.data(), sizeof(eh));
+  if (eh.e_phnum == 0) return fail(image, "has no loadable segment");
+  if (eh.e_phentsize != sizeof(Elf64_Phdr)) return fail(image, "has program headers of an unknown size");
+  if (eh.e_phoff > b.size() || (b.size() - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum) {
+    return fail(image, "is a truncated ELF file (program headers past its end)");
+  }
   return std::nullopt;
 }
 
@@ -76,9 +84,8 @@ Result<LoadedImage> load_elf(AddressMap& map, const ImageFile& image,
     return fail(image, fmt::format("is an ELF file for machine {}, not RISC-V", ehdr.e_machine));
   }
   size_t phnum = 0;
-  if (elf_getphdrnum(elf.get(), &phnum) != 0 ||
-      ehdr.e_phoff + uint64_t{phnum} * ehdr.e_phentsize > image.bytes.size()) {
-    return fail(image, "is a truncated ELF file (program headers past its end)");
+  if (elf_getphdrnum(elf.get(), &phnum) != 0) {
+    return fail(image, fmt::format("has unreadable program headers ({})", elf_errmsg(-1)));
   }
   std::vector<GElf_Phdr> loads;
   for (size_t i = 0; i < phnum; ++i) {

@@ -1,0 +1,80 @@
+// Board: the reference RISC-V machine (QEMU `virt` memory map, docs/board.md).
+// It owns everything a run needs - the VM clocks, the timer group, the icount
+// engine when enabled, the address map with RAM and boot ROM, the CLINT, PLIC,
+// UART and test device, the harts - and no globals, so two boards can live in
+// one process. run() is the run loop of docs/architecture.md.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "vtime/devices/console_backend.h"
+#include "vtime/icount/icount_options.h"
+#include "vtime/machine/loader.h"
+#include "vtime/time/host_clock.h"
+#include "vtime/time/result.h"
+
+namespace vtime {
+
+struct BoardOptions {
+  uint64_t ram_bytes = 128ull << 20;
+  unsigned harts = 1;
+  IcountOptions icount;  // IcountMode::kOff: VIRTUAL is host running time
+  bool echo_guest_errors = false;
+};
+
+// How a run ended.
+struct RunOutcome {
+  enum class Kind : uint8_t { kPoweroff, kFailure, kReboot, kTimeLimit, kStuck };
+  Kind kind = Kind::kPoweroff;
+  int exit_status = 0;  // the process exit status it stands for
+  std::string reason;   // "poweroff", "exit code 3", ...
+};
+
+// Figures for the timekeeping report.
+struct BoardStats {
+  Duration guest_time{0};      // VIRTUAL at the end
+  Duration host_time{0};       // host monotonic time the run took
+  uint64_t instructions = 0;   // retired by all harts
+  uint64_t timers_fired = 0;
+  Duration time_warped{0};     // VIRTUAL skipped while every hart waited
+  Duration time_slept_align{0};
+  bool icount = false;
+  std::string icount_text;     // "shift=4,align=off,sleep=off" or "off"
+  // Alignment statistics (icount only).
+  Duration host_minus_guest{0}, max_delay{0}, max_advance{0}, p50{0}, p99{0}, max_abs{0};
+  bool align = false;
+  uint64_t guest_errors = 0;
+};
+
+class Board {
+ public:
+  // Builds the board and loads the images; one sentence on failure (a bad file,
+  // RAM that cannot be allocated, inconsistent options).
+  static Result<std::unique_ptr<Board>> create(HostClock& host, ConsoleBackend& console,
+                                               const BoardOptions& options,
+                                               const BootImages& images);
+  ~Board();
+  Board(const Board&) = delete;
+  Board& operator=(const Board&) = delete;
+
+  // Runs until the guest powers off, fails, asks for a reboot, gets stuck in a
+  // trap loop, or (if given) `guest_time_limit` of VIRTUAL time has passed.
+  RunOutcome run(std::optional<Duration> guest_time_limit = std::nullopt);
+
+  BoardStats stats() const;
+  // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
+  void stop();
+  void resume();
+
+  struct Parts;  // the owned components, defined in board_parts.h
+
+ private:
+  explicit Board(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> p_;
+};
+
+}  // namespace vtime

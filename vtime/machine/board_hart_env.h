@@ -1,0 +1,50 @@
+// BoardHartEnv: how one hart sees the board - the address map for memory and
+// devices, the CLINT's mtime for the `time` CSR, and, under icount, the bridge
+// between the hart's exact retired counts and the icount engine's HartBudget:
+// every sync() charges and publishes, so a device reads VIRTUAL at exactly the
+// accessing instruction; after every device access the hart's budget is cut
+// to what the engine still allows (the access may have armed an earlier timer).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "vtime/icount/hart_budget.h"
+#include "vtime/machine/address_map.h"
+#include "vtime/riscv/hart.h"
+#include "vtime/riscv/hart_env.h"
+
+namespace vtime {
+
+class BoardHartEnv final : public riscv::HartEnv {
+ public:
+  using TimeSource = std::function<uint64_t()>;
+
+  BoardHartEnv(AddressMap& map, TimeSource read_time) : map_(map), read_time_(std::move(read_time)) {}
+
+  // Both set once by the board after the hart exists (the hart needs its env
+  // first). `budget` is null when icount is off.
+  void attach(riscv::Hart& hart, HartBudget* budget) {
+    hart_ = &hart;
+    budget_ = budget;
+  }
+
+  uint8_t* host_page(uint64_t page_paddr, riscv::PageAccess access) override;
+  riscv::BusResult load(uint64_t paddr, unsigned size, uint64_t& value) override;
+  riscv::BusResult store(uint64_t paddr, unsigned size, uint64_t value) override;
+  uint64_t read_time() override;
+  void sync(uint64_t retired) override;
+
+  uint64_t device_accesses() const { return device_accesses_; }
+
+ private:
+  void follow_budget();
+
+  AddressMap& map_;
+  TimeSource read_time_;
+  riscv::Hart* hart_ = nullptr;
+  HartBudget* budget_ = nullptr;
+  uint64_t device_accesses_ = 0;
+};
+
+}  // namespace vtime
