@@ -1,0 +1,46 @@
+#include "vtime/icount/cpu_throttle.h"
+
+#include <algorithm>
+
+namespace vtime {
+
+CpuThrottle::CpuThrottle(TimerGroup& timers)
+    : timers_(timers), timer_(timers, ClockId::kVirtualRt, [this](GuestTime) { tick(); }) {}
+
+Duration CpuThrottle::sleep_for(int percent) {
+  if (percent <= 0) return Duration(0);
+  const int64_t slice = kTimeslice.count();
+  return Duration((slice * percent + (100 - percent) - 1) / (100 - percent));
+}
+
+void CpuThrottle::set(int percent) {
+  const bool was_active = active();
+  percent_ = std::clamp(percent, kMinPercent, kMaxPercent);
+  if (!was_active) tick();
+}
+
+void CpuThrottle::stop() {
+  percent_ = 0;
+  owed_ = Duration(0);
+  timer_.cancel();
+}
+
+void CpuThrottle::tick() {
+  if (percent_ == 0) return;
+  owed_ = sleep_for(percent_);  // not cumulative: an unpaid slice is not owed twice
+  // Next tick after the run slice plus the sleep: 10 ms / (1 - p).
+  timer_.arm_in(kTimeslice + owed_);
+}
+
+Duration CpuThrottle::pay() {
+  if (owed_ <= Duration(0)) return Duration(0);
+  HostClock& host = timers_.clocks().host();
+  const HostTime start = host.now();
+  host.wait_until(start + owed_);
+  const Duration slept = host.now() - start;
+  owed_ = Duration(0);
+  total_slept_ += slept;
+  return slept;
+}
+
+}  // namespace vtime

@@ -1,0 +1,143 @@
+// Icount: the instruction-counting engine of one machine (notes §3). It installs
+// an InstructionClock as VIRTUAL's source in VmClocks, gives each hart a
+// HartBudget, computes budgets from the timer deadlines, shrinks a running
+// budget when an earlier timer is armed, warps VIRTUAL while every hart is
+// idle, runs the shift=auto controller on its timers, and paces (align).
+// CPU-independent: any interpreter drives it through HartBudget.
+//
+// Run loop contract (one thread runs harts, in turn; see docs/icount.md):
+//   icount.set_runnable_harts(n)                    // n harts not waiting (>= 1)
+//   for each runnable hart h:
+//     timers.run_due(ClockId::kVirtual);
+//     icount.grant(h);  hart.run(h);  icount.finish(h, why);
+//   if no hart is runnable: icount.idle();          // warp (sleep=off / sleep=on)
+//   timers.run_all_due();  icount.pace();           // align at the slice boundary
+// Fairness: with n runnable harts every instruction is charged period/n, and a
+// round gives each hart the same quantum, so every hart advances at the nominal
+// rate (QEMU charges the full period per instruction of any vCPU, so each of n
+// vCPUs runs at 1/n of it). A hart that stops early to wait gives its unused
+// share to the clock (VIRTUAL skips it), so the others keep the nominal rate.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "vtime/icount/aligner.h"
+#include "vtime/icount/hart_budget.h"
+#include "vtime/icount/icount_options.h"
+#include "vtime/icount/instruction_clock.h"
+#include "vtime/icount/rate_controller.h"
+#include "vtime/timer/timer.h"
+#include "vtime/timer/timer_group.h"
+
+namespace vtime {
+
+// Why a hart returned to the run loop.
+enum class HartStop : uint8_t {
+  kBudget,            // its budget ran out (deadline, quantum or exit request)
+  kWaitForInterrupt,  // it waits for an interrupt (WFI): the rest of its share is skipped
+};
+
+// What idle() did.
+enum class IdleOutcome : uint8_t {
+  kTimerDue,  // a VIRTUAL timer is already due: run timers, no warp
+  kWarped,    // VIRTUAL reached the next VIRTUAL deadline
+  kWoken,     // an external event or a host-clock deadline ended the wait first
+};
+
+class Icount {
+ public:
+  using WarningSink = std::function<void(std::string_view)>;
+  struct Options {
+    IcountOptions icount;                 // mode must be kFixed or kAdaptive (validated)
+    WarningSink warn = nullptr;           // "no timer armed", "guest is late" (may be empty)
+    TimerGroup::NotifyHook notify = nullptr;  // chained: Icount owns the group's notify hook
+  };
+
+  // Installs the instruction clock as VIRTUAL's source, starting at the current
+  // VIRTUAL. Both references must outlive the Icount.
+  Icount(VmClocks& clocks, TimerGroup& timers, Options options);
+  ~Icount();  // VIRTUAL goes back to host running time, continuous
+  Icount(const Icount&) = delete;
+  Icount& operator=(const Icount&) = delete;
+
+  // --- Harts -------------------------------------------------------------------
+  // A budget for one more hart; the reference stays valid for Icount's life.
+  HartBudget& add_hart();
+  size_t hart_count() const { return harts_.size(); }
+  HartBudget& hart(size_t index) { return harts_[index]; }
+  // How many harts take turns now (not waiting for an interrupt); >= 1.
+  // Changes the per-instruction charge; VIRTUAL stays continuous.
+  void set_runnable_harts(uint32_t runnable);
+
+  // --- One run ----------------------------------------------------------------
+  // Grants `hart` a run: the instructions until the earliest VIRTUAL deadline
+  // (rounded up: the deadline instruction is the last one), capped by host-clock
+  // deadlines, with several runnable harts by the quantum, and with align=on by
+  // a quarter of the align threshold (so the lead is measured often enough).
+  // No other cap. 0 when a VIRTUAL timer is already due. Returns the grant.
+  uint64_t grant(HartBudget& hart);
+  // Ends the run: publishes, and on kWaitForInterrupt skips the rest of the
+  // hart's share (several runnable harts only), never past the next deadline.
+  // Returns the instructions it executed.
+  uint64_t finish(HartBudget& hart, HartStop why);
+  // Ends the current run at the next block boundary (any thread: a host event).
+  void kick();
+
+  // --- Idle and pacing ---------------------------------------------------------
+  // Every hart waits for an interrupt. sleep=off: VIRTUAL jumps to the next
+  // non-external VIRTUAL deadline at once (warns once if there is none, then
+  // waits on the host for an event or a host-clock deadline). sleep=on: waits
+  // on the host until that deadline, a host-clock deadline, or an external
+  // event (HostClock::wake()), and VIRTUAL advances by the VIRTUAL_RT that
+  // passed, never beyond the deadline.
+  IdleOutcome idle();
+  // At a slice boundary: align=on sleeps off a lead above the threshold;
+  // always records host-guest statistics. Returns host time slept.
+  Duration pace();
+
+  // --- Introspection ------------------------------------------------------------
+  InstructionClock& clock() { return clock_; }
+  // Nominal period (what one hart's instruction is worth); the charge per
+  // instruction is this divided by the runnable harts.
+  InsnPeriod period() const { return nominal_; }
+  uint32_t runnable_harts() const { return runnable_; }
+  Duration idle_time() const { return idle_rt_; }  // VIRTUAL_RT spent in idle()
+  const IcountOptions& options() const { return options_.icount; }
+  AlignSummary align_summary() const { return aligner_.summary(); }
+  void reset_align_stats() { aligner_.reset_stats(); }
+  // Settings and figures, then QEMU's `info jit` icount lines.
+  std::string info_text();
+
+ private:
+  void on_notify(ClockId id);
+  // Instructions, from the clock's published state, until the earliest deadline
+  // the run must stop at (VIRTUAL exact; host clocks at the nominal rate).
+  uint64_t insns_to_deadlines();
+  void adjust_rate();
+  void warn(std::string_view message);
+
+  VmClocks& clocks_;
+  TimerGroup& timers_;
+  Options options_;
+  InsnPeriod nominal_;
+  InstructionClock clock_;
+  std::deque<HartBudget> harts_;
+  uint32_t runnable_ = 1;
+  uint64_t quantum_insns_;
+  uint64_t share_limit_ = 0;  // the current run's quantum part of the grant
+  std::atomic<HartBudget*> running_{nullptr};
+  std::atomic<bool> idle_waiting_{false};
+  bool warned_no_timer_ = false;
+  Duration idle_rt_{0};
+  std::unique_ptr<RateController> controller_;
+  std::optional<GuestTimer> rt_adjust_timer_;
+  std::optional<GuestTimer> virtual_adjust_timer_;
+  Aligner aligner_;
+};
+
+}  // namespace vtime
