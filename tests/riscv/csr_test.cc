@@ -1,0 +1,145 @@
+// CSR access: read/write forms, privilege and read-only checks, WARL fields,
+// counter gating by mcounteren, and CSRs that do not exist without S mode.
+#include <gtest/gtest.h>
+
+#include "tests/riscv/test_env.h"
+#include "vtime/riscv/hart.h"
+
+namespace vtime::riscv::test {
+namespace {
+
+constexpr unsigned kT0 = 5, kT1 = 6, kA0 = 10;
+constexpr uint64_t kVector = kRamBase + 0x100;
+
+// Runs `words` in M mode with a trap vector; returns the rig for inspection.
+void run_machine(Rig& rig, std::initializer_list<uint32_t> words, uint64_t t1 = 0) {
+  rig.hart.set_reg(kT0, kVector);
+  rig.hart.set_reg(kT1, t1);
+  rig.env.put_words(kRamBase, {0x30529073});  // csrw mtvec, t0
+  rig.env.put_words(kRamBase + 4, words);
+  rig.env.put_words(kVector, {0x00000013});
+  rig.hart.run(1 + words.size());
+}
+
+uint64_t trap_cause(const Rig& rig) { return rig.hart.csrs().mcause; }
+
+TEST(Csr, ReadWriteSetAndClearFormsReturnTheOldValue) {
+  Rig rig;
+  run_machine(rig, {0x34031073 /* csrw mscratch, t1 */, 0x3402e573 /* csrrsi a0, mscratch, 5 */}, 0x10);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x10u);
+  Rig rig2;
+  run_machine(rig2, {0x34031073 /* csrw mscratch, t1 */, 0x3402e073 /* csrsi mscratch, 5 */,
+                     0x3400f573 /* csrrci a0, mscratch, 1 */, 0x34002573 /* csrr a0, mscratch */},
+              0x10);
+  EXPECT_EQ(rig2.hart.reg(kA0), 0x14u);
+  Rig rig3;
+  run_machine(rig3, {0x340fd573 /* csrrwi a0, mscratch, 31 */, 0x34031573 /* csrrw a0, mscratch, t1 */},
+              7);
+  EXPECT_EQ(rig3.hart.reg(kA0), 31u);
+  EXPECT_EQ(trap_cause(rig3), 0u);
+}
+
+TEST(Csr, MachineInformationRegistersReadAndRefuseWrites) {
+  Rig rig;
+  run_machine(rig, {0x30102573 /* csrr a0, misa */});
+  EXPECT_EQ(rig.hart.reg(kA0), kMisa);
+  EXPECT_EQ(kMisa, 0x8000000000101105u);  // RV64 ACIMU
+  Rig rig2;
+  run_machine(rig2, {0xf1131073 /* csrw mvendorid, t1 */});
+  EXPECT_EQ(trap_cause(rig2), cause::kIllegalInsn);
+  EXPECT_EQ(rig2.hart.csrs().mtval, 0xf1131073u);
+}
+
+TEST(Csr, HartIdComesFromTheOptions) {
+  TestEnv env;
+  Hart hart(env, {.hart_id = 3, .reset_pc = kRamBase});
+  env.put_words(kRamBase, {0xf1402573});  // csrr a0, mhartid
+  hart.run(1);
+  EXPECT_EQ(hart.reg(kA0), 3u);
+}
+
+TEST(Csr, UnknownAndSupervisorOnlyRegistersAreIllegal) {
+  Rig rig;
+  run_machine(rig, {0x7c002573 /* csrr a0, 0x7c0 */});
+  EXPECT_EQ(trap_cause(rig), cause::kIllegalInsn);
+  Rig rig2;
+  run_machine(rig2, {0x30202573 /* csrr a0, medeleg */});
+  EXPECT_EQ(trap_cause(rig2), cause::kIllegalInsn);
+  Rig rig3;
+  run_machine(rig3, {0xc0031073 /* csrw cycle, t1 */});
+  EXPECT_EQ(trap_cause(rig3), cause::kIllegalInsn);
+}
+
+TEST(Csr, MstatusKeepsOnlyLegalPreviousModes) {
+  Rig rig;
+  // MPP = S (01) is not legal without S mode: the old value (U) stays.
+  run_machine(rig, {0x30031073 /* csrw mstatus, t1 */, 0x30002573 /* csrr a0, mstatus */},
+              (uint64_t{1} << mstatus::kMppShift) | mstatus::kMie);
+  EXPECT_EQ(rig.hart.reg(kA0) & mstatus::kMpp, 0u);
+  EXPECT_TRUE(rig.hart.reg(kA0) & mstatus::kMie);
+  EXPECT_EQ((rig.hart.reg(kA0) & mstatus::kUxl) >> mstatus::kUxlShift, 2u) << "UXL = 64";
+}
+
+TEST(Csr, MtvecKeepsItsModeWhenAReservedModeIsWritten) {
+  Rig rig;
+  run_machine(rig, {0x30531073 /* csrw mtvec, t1 */, 0x30502573 /* csrr a0, mtvec */},
+              kRamBase + 0x203);
+  EXPECT_EQ(rig.hart.reg(kA0), kRamBase + 0x200);  // mode 3 reserved: old mode 0 kept
+}
+
+TEST(Csr, MepcClearsBitZero) {
+  Rig rig;
+  run_machine(rig, {0x34131073 /* csrw mepc, t1 */, 0x34102573 /* csrr a0, mepc */}, 0x1235);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x1234u);
+}
+
+TEST(Csr, MipMachineBitsAreDrivenByTheBoardOnly) {
+  Rig rig;
+  rig.hart.set_pending(irq::kMtip, true);
+  run_machine(rig, {0x34431073 /* csrw mip, t1 */, 0x34402573 /* csrr a0, mip */}, 0);
+  EXPECT_EQ(rig.hart.reg(kA0), irq::kMtip);
+  EXPECT_EQ(trap_cause(rig), 0u);
+}
+
+TEST(Csr, PmpRegistersAreAcceptedAndReadZero) {
+  Rig rig;
+  run_machine(rig, {0x3a031073 /* csrw pmpcfg0, t1 */, 0x3b002573 /* csrr a0, pmpaddr0 */}, 0x1f);
+  EXPECT_EQ(trap_cause(rig), 0u);
+  EXPECT_EQ(rig.hart.reg(kA0), 0u);
+}
+
+// Enters U mode at kRamBase + 0x40 with mcounteren = `counteren`, then runs `user`.
+void run_user(Rig& rig, uint64_t counteren, std::initializer_list<uint32_t> user) {
+  rig.hart.set_reg(kT0, kVector);
+  rig.hart.set_reg(kT1, counteren);
+  rig.hart.set_reg(7, kRamBase + 0x40);
+  rig.env.put_words(kRamBase, {0x30529073 /* csrw mtvec, t0 */, 0x30631073 /* csrw mcounteren, t1 */,
+                               0x34139073 /* csrw mepc, t2 */, 0x30200073 /* mret */});
+  rig.env.put_words(kRamBase + 0x40, user);
+  rig.env.put_words(kVector, {0x00000013});
+  rig.hart.run(4 + user.size());
+}
+
+TEST(Csr, UserModeCountersFollowMcounteren) {
+  Rig allowed;
+  run_user(allowed, 0x7, {0xc0102673 /* csrr a2, time */, 0xc0002773 /* csrr a4, cycle */});
+  EXPECT_EQ(trap_cause(allowed), 0u);
+  EXPECT_EQ(allowed.hart.reg(12), 40u);  // 4 retired before it, test time = 10 per instruction
+  Rig no_time;
+  run_user(no_time, 0x5, {0xc0102673 /* csrr a2, time */});
+  EXPECT_EQ(trap_cause(no_time), cause::kIllegalInsn);
+  EXPECT_EQ(no_time.env.time_reads, 0u);
+  Rig no_cycle;
+  run_user(no_cycle, 0x6, {0xc0002773 /* csrr a4, cycle */});
+  EXPECT_EQ(trap_cause(no_cycle), cause::kIllegalInsn);
+}
+
+TEST(Csr, UserModeCannotTouchMachineRegisters) {
+  Rig rig;
+  run_user(rig, 0, {0x34002573 /* csrr a0, mscratch */});
+  EXPECT_EQ(trap_cause(rig), cause::kIllegalInsn);
+  EXPECT_EQ(rig.hart.csrs().mepc, kRamBase + 0x40);
+}
+
+}  // namespace
+}  // namespace vtime::riscv::test

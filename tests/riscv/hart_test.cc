@@ -1,0 +1,208 @@
+// The run loop: exact budgets, block caching, instruction-exact sync before
+// device accesses and time reads, exit requests, budget shrinking, code
+// invalidation, and the guard against trap loops.
+#include "vtime/riscv/hart.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "tests/riscv/test_env.h"
+
+namespace vtime::riscv::test {
+namespace {
+
+constexpr unsigned kT0 = 5, kT1 = 6, kA0 = 10, kA1 = 11, kA2 = 12, kA3 = 13, kA4 = 14;
+
+void put_counting_loop(TestEnv& env) {
+  env.put_words(kRamBase, {
+      0x00150513,  // addi a0, a0, 1
+      0x00258593,  // addi a1, a1, 2
+      0x00360613,  // addi a2, a2, 3
+      0x00468693,  // addi a3, a3, 4
+      0xff1ff06f,  // j .-16
+  });
+}
+
+TEST(Hart, RetiresExactlyTheBudgetEvenInTheMiddleOfABlock) {
+  Rig rig;
+  put_counting_loop(rig.env);
+  RunResult r = rig.hart.run(7);  // one whole pass (5) and two of the next
+  EXPECT_EQ(r.executed, 7u);
+  EXPECT_EQ(r.reason, StopReason::kBudgetExhausted);
+  EXPECT_EQ(rig.hart.reg(kA0), 2u);
+  EXPECT_EQ(rig.hart.reg(kA1), 4u);
+  EXPECT_EQ(rig.hart.reg(kA2), 3u);
+  EXPECT_EQ(rig.hart.pc(), kRamBase + 8);
+  r = rig.hart.run(3);  // finishes the pass from the middle of the cached block
+  EXPECT_EQ(r.executed, 3u);
+  EXPECT_EQ(rig.hart.reg(kA2), 6u);
+  EXPECT_EQ(rig.hart.reg(kA3), 8u);
+  EXPECT_EQ(rig.hart.pc(), kRamBase);
+  EXPECT_EQ(rig.hart.retired(), 10u);
+}
+
+TEST(Hart, ZeroBudgetRunsNothing) {
+  Rig rig;
+  put_counting_loop(rig.env);
+  const RunResult r = rig.hart.run(0);
+  EXPECT_EQ(r.executed, 0u);
+  EXPECT_EQ(r.reason, StopReason::kBudgetExhausted);
+  EXPECT_EQ(rig.hart.pc(), kRamBase);
+}
+
+TEST(Hart, DecodesABlockOnceAndReusesIt) {
+  Rig rig;
+  put_counting_loop(rig.env);
+  EXPECT_EQ(rig.hart.run(5000).executed, 5000u);
+  EXPECT_EQ(rig.hart.cached_blocks(), 1u);
+  EXPECT_EQ(rig.hart.reg(kA0), 1000u);
+}
+
+TEST(Hart, ReportsTheExactRetiredCountBeforeEachDeviceAccess) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x00150513,  // addi a0, a0, 1
+      0x00150513,  // addi a0, a0, 1
+      0x0002a503,  // lw a0, 0(t0)      <- device, after 2 retired
+      0x00158593,  // addi a1, a1, 1
+      0x00b2a223,  // sw a1, 4(t0)      <- device, after 4 retired
+      0x00158593,  // addi a1, a1, 1
+  });
+  rig.hart.set_reg(kT0, kDevice);
+  rig.env.device_value = 0x1234;
+  const RunResult r = rig.hart.run(6);
+  EXPECT_EQ(r.executed, 6u);
+  ASSERT_EQ(rig.env.accesses.size(), 2u);
+  EXPECT_EQ(rig.env.accesses[0].retired_before, 2u);
+  EXPECT_FALSE(rig.env.accesses[0].store);
+  EXPECT_EQ(rig.env.accesses[1].retired_before, 4u);
+  EXPECT_EQ(rig.env.accesses[1].addr, kDevice + 4);
+  EXPECT_EQ(rig.env.accesses[1].value, 1u);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x1234u);
+  // Every retired instruction is reported exactly once.
+  EXPECT_EQ(std::accumulate(rig.env.syncs.begin(), rig.env.syncs.end(), uint64_t{0}), 6u);
+  EXPECT_EQ(rig.env.retired, 6u);
+}
+
+TEST(Hart, ShrinkingTheBudgetFromADeviceStopsRightAfterTheAccess) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x00150513,  // addi a0, a0, 1
+      0x0002a503,  // lw a0, 0(t0)
+      0x00158593,  // addi a1, a1, 1
+      0x00158593,  // addi a1, a1, 1
+  });
+  rig.hart.set_reg(kT0, kDevice);
+  rig.env.on_device = [&] { rig.hart.shrink_budget(0); };
+  RunResult r = rig.hart.run(100);
+  EXPECT_EQ(r.executed, 2u);
+  EXPECT_EQ(r.reason, StopReason::kBudgetExhausted);
+  EXPECT_EQ(rig.hart.pc(), kRamBase + 8);
+  EXPECT_EQ(rig.hart.reg(kA1), 0u);
+  // A shrink of 2 lets the access and one more instruction retire.
+  Rig rig2;
+  rig2.env.put_words(kRamBase, {0x0002a503, 0x00158593, 0x00158593, 0x00158593});
+  rig2.hart.set_reg(kT0, kDevice);
+  rig2.env.on_device = [&] { rig2.hart.shrink_budget(2); };
+  r = rig2.hart.run(100);
+  EXPECT_EQ(r.executed, 2u);
+  EXPECT_EQ(rig2.hart.reg(kA1), 1u);
+}
+
+TEST(Hart, TimeAndCountersReadTheExactCountAtTheInstruction) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x00150513,  // addi a0, a0, 1
+      0x00150513,  // addi a0, a0, 1
+      0x00150513,  // addi a0, a0, 1
+      0xc0102673,  // csrr a2, time     (test env: time = 10 * synced count)
+      0xc02026f3,  // csrr a3, instret
+      0xc0002773,  // csrr a4, cycle
+  });
+  EXPECT_EQ(rig.hart.run(6).executed, 6u);
+  EXPECT_EQ(rig.hart.reg(kA2), 30u);
+  EXPECT_EQ(rig.hart.reg(kA3), 4u);
+  EXPECT_EQ(rig.hart.reg(kA4), 5u);
+  EXPECT_EQ(rig.env.time_reads, 1u);
+}
+
+TEST(Hart, WrittenInstretAndCycleCountOnFromTheWrittenValue) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0xb0231073,  // csrw minstret, t1
+      0xc02026f3,  // csrr a3, instret
+      0xb0031073,  // csrw mcycle, t1
+      0x00150513,  // addi a0, a0, 1
+      0xc0002773,  // csrr a4, cycle
+  });
+  rig.hart.set_reg(kT1, 100);
+  EXPECT_EQ(rig.hart.run(5).executed, 5u);
+  EXPECT_EQ(rig.hart.reg(kA3), 100u);
+  EXPECT_EQ(rig.hart.reg(kA4), 101u);
+}
+
+TEST(Hart, ExitRequestStopsTheRunAtTheNextBlockBoundary) {
+  Rig rig;
+  put_counting_loop(rig.env);
+  rig.hart.request_exit();
+  RunResult r = rig.hart.run(100);
+  EXPECT_EQ(r.executed, 0u);
+  EXPECT_EQ(r.reason, StopReason::kExitRequested);
+  r = rig.hart.run(100);  // one request stops one run
+  EXPECT_EQ(r.executed, 100u);
+
+  Rig rig2;
+  rig2.env.put_words(kRamBase, {0x00b2a223, 0x00158593, 0x00158593});  // sw a1, 4(t0); addi; addi
+  rig2.hart.set_reg(kT0, kDevice);
+  rig2.env.on_device = [&] { rig2.hart.request_exit(); };
+  r = rig2.hart.run(100);
+  EXPECT_EQ(r.executed, 1u);
+  EXPECT_EQ(r.reason, StopReason::kExitRequested);
+}
+
+TEST(Hart, StoreIntoCachedCodeTakesEffectAtTheNextInstruction) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x0062a423,  // sw t1, 8(t0)      overwrites the third instruction
+      0x00158593,  // addi a1, a1, 1
+      0x00150513,  // addi a0, a0, 1    becomes addi a0, a0, 100
+  });
+  rig.hart.set_reg(kT0, kRamBase);
+  rig.hart.set_reg(kT1, 0x06450513);  // addi a0, a0, 100
+  EXPECT_EQ(rig.hart.run(3).executed, 3u);
+  EXPECT_EQ(rig.hart.reg(kA0), 100u);
+  EXPECT_EQ(rig.hart.reg(kA1), 1u);
+}
+
+TEST(Hart, CodeChangedBehindItsBackRunsAfterInvalidateCode) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {0x00150513, 0xffdff06f});  // addi a0, a0, 1; j .-4
+  EXPECT_EQ(rig.hart.run(4).executed, 4u);
+  EXPECT_EQ(rig.hart.reg(kA0), 2u);
+  rig.env.put_words(kRamBase, {0x06450513});  // addi a0, a0, 100, written by "DMA"
+  rig.hart.run(2);
+  EXPECT_EQ(rig.hart.reg(kA0), 3u) << "the cached block still runs";
+  rig.hart.invalidate_code();
+  rig.hart.run(2);
+  EXPECT_EQ(rig.hart.reg(kA0), 103u);
+}
+
+TEST(Hart, FenceIDropsTheBlockCache) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {0x00150513, 0x0000100f, 0x00150513});  // addi; fence.i; addi
+  EXPECT_EQ(rig.hart.run(3).executed, 3u);
+  EXPECT_EQ(rig.hart.cached_blocks(), 1u);  // only the block after the fence.i
+}
+
+TEST(Hart, StopsWhenTheGuestIsStuckTakingTraps) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {0xffffffff});  // illegal; mtvec = 0 cannot be fetched
+  const RunResult r = rig.hart.run(1'000'000);
+  EXPECT_EQ(r.executed, 0u);
+  EXPECT_EQ(r.reason, StopReason::kTrapLoop);
+  EXPECT_EQ(rig.hart.csrs().mcause, cause::kInsnAccessFault);
+}
+
+}  // namespace
+}  // namespace vtime::riscv::test

@@ -1,0 +1,144 @@
+// Data memory: faults and their mtval, misaligned accesses (emulated in RAM,
+// trapping on devices and for atomics), LR/SC reservations, AMOs on devices,
+// and read-only pages.
+#include <gtest/gtest.h>
+
+#include "tests/riscv/test_env.h"
+#include "vtime/riscv/hart.h"
+
+namespace vtime::riscv::test {
+namespace {
+
+constexpr unsigned kT0 = 5, kA0 = 10, kA1 = 11, kA2 = 12, kA3 = 13;
+constexpr uint64_t kVector = kRamBase + 0x100;
+
+// Sets mtvec = kVector, then t0 = the address under test, then runs `words`.
+struct MemRig : Rig {
+  void run(std::initializer_list<uint32_t> words, uint64_t t0) {
+    hart.set_reg(kT0, kVector);
+    env.put_words(kRamBase, {0x30529073 /* csrw mtvec, t0 */, 0x00068293 /* mv t0, a3 */});
+    env.put_words(kRamBase + 8, words);
+    env.put_words(kVector, {0x00000013});
+    hart.set_reg(kA3, t0);
+    result = hart.run(2 + words.size());
+  }
+  uint64_t mcause() const { return hart.csrs().mcause; }
+  uint64_t mtval() const { return hart.csrs().mtval; }
+  RunResult result;
+};
+
+TEST(Memory, UnmappedLoadAndStoreRaiseAccessFaultsWithTheAddress) {
+  MemRig load;
+  load.run({0x0002a503 /* lw a0, 0(t0) */}, 0x2000);
+  EXPECT_EQ(load.mcause(), cause::kLoadAccessFault);
+  EXPECT_EQ(load.mtval(), 0x2000u);
+  EXPECT_EQ(load.hart.csrs().mepc, kRamBase + 8);
+  MemRig store;
+  store.run({0x00b2a023 /* sw a1, 0(t0) */}, 0x2000);
+  EXPECT_EQ(store.mcause(), cause::kStoreAccessFault);
+}
+
+TEST(Memory, StoresToReadOnlyPagesFault) {
+  MemRig rig;
+  rig.env.put(kRom, 4, 0xabcd);
+  rig.run({0x0002a503 /* lw a0, 0(t0) */, 0x00b2a023 /* sw a1, 0(t0) */}, kRom);
+  EXPECT_EQ(rig.hart.reg(kA0), 0xabcdu);
+  EXPECT_EQ(rig.mcause(), cause::kStoreAccessFault);
+  EXPECT_EQ(rig.mtval(), kRom);
+}
+
+TEST(Memory, MisalignedRamAccessesAreEmulatedEvenAcrossPages) {
+  MemRig rig;
+  rig.hart.set_reg(kA1, 0x1122334455667788);
+  // sd then ld at t0 + 2044, 4 bytes before the page end at kData + 0x1000.
+  rig.run({0x7eb2be23 /* sd a1, 2044(t0) */, 0x7fc2b503 /* ld a0, 2044(t0) */}, kData + 0x800);
+  EXPECT_EQ(rig.mcause(), 0u);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x1122334455667788u);
+  EXPECT_EQ(rig.env.get(kData + 0xffc, 4), 0x55667788u);
+  EXPECT_EQ(rig.env.get(kData + 0x1000, 4), 0x11223344u);
+}
+
+TEST(Memory, MisalignedDeviceAccessesTrapAsMisaligned) {
+  MemRig load;
+  load.run({0x0022a503 /* lw a0, 2(t0) */}, kDevice);
+  EXPECT_EQ(load.mcause(), cause::kLoadMisaligned);
+  EXPECT_EQ(load.mtval(), kDevice + 2);
+  EXPECT_TRUE(load.env.accesses.empty());
+  MemRig store;
+  store.run({0x00b2a123 /* sw a1, 2(t0) */}, kDevice);
+  EXPECT_EQ(store.mcause(), cause::kStoreMisaligned);
+}
+
+TEST(Memory, MisalignedAtomicsTrapEvenInRam) {
+  MemRig amo;
+  amo.run({0x08b2a52f /* amoswap.w a0, a1, (t0) */}, kData + 2);
+  EXPECT_EQ(amo.mcause(), cause::kStoreMisaligned);
+  EXPECT_EQ(amo.mtval(), kData + 2);
+  MemRig lr;
+  lr.run({0x1002b52f /* lr.d a0, (t0) */}, kData + 4);
+  EXPECT_EQ(lr.mcause(), cause::kLoadMisaligned);
+  MemRig sc;
+  sc.run({0x18b2a6af /* sc.w a3, a1, (t0) */}, kData + 1);
+  EXPECT_EQ(sc.mcause(), cause::kStoreMisaligned);
+}
+
+TEST(Memory, StoreConditionalSucceedsOnceAfterLoadReserved) {
+  MemRig rig;
+  rig.env.put(kData, 4, 5);
+  rig.hart.set_reg(kA1, 9);
+  rig.run({0x1002a52f /* lr.w a0, (t0) */, 0x18b2a6af /* sc.w a3, a1, (t0) */,
+           0x00068613 /* mv a2, a3 */, 0x18b2a6af /* sc.w a3, a1, (t0) */},
+          kData);
+  EXPECT_EQ(rig.hart.reg(kA0), 5u);
+  EXPECT_EQ(rig.hart.reg(kA2), 0u) << "first SC succeeds";
+  EXPECT_EQ(rig.hart.reg(kA3), 1u) << "second SC has no reservation";
+  EXPECT_EQ(rig.env.get(kData, 4), 9u);
+}
+
+TEST(Memory, StoreConditionalFailsAfterTheReservedWordChanged) {
+  MemRig rig;
+  rig.env.put(kData, 8, 5);
+  rig.hart.set_reg(kA1, 9);
+  rig.hart.set_reg(kA2, 6);
+  rig.run({0x1002b52f /* lr.d a0, (t0) */, 0x00c2a023 /* sw a2, 0(t0) */,
+           0x18b2b6af /* sc.d a3, a1, (t0) */},
+          kData);
+  EXPECT_EQ(rig.hart.reg(kA3), 1u);
+  EXPECT_EQ(rig.env.get(kData, 8), 6u);
+}
+
+TEST(Memory, StoreConditionalToAnotherAddressFails) {
+  MemRig rig;
+  rig.hart.set_reg(kA1, 9);
+  rig.run({0x1002a52f /* lr.w a0, (t0) */, 0x00428293 /* addi t0, t0, 4 */,
+           0x18b2a6af /* sc.w a3, a1, (t0) */},
+          kData);
+  EXPECT_EQ(rig.hart.reg(kA3), 1u);
+  EXPECT_EQ(rig.env.get(kData + 4, 4), 0u);
+}
+
+TEST(Memory, AtomicsOnDevicesReadModifyWriteAfterSync) {
+  MemRig rig;
+  rig.env.device_value = 40;
+  rig.hart.set_reg(kA1, 2);
+  rig.run({0x00b2b52f /* amoadd.d a0, a1, (t0) */}, kDevice);
+  EXPECT_EQ(rig.hart.reg(kA0), 40u);
+  ASSERT_EQ(rig.env.accesses.size(), 2u);
+  EXPECT_FALSE(rig.env.accesses[0].store);
+  EXPECT_TRUE(rig.env.accesses[1].store);
+  EXPECT_EQ(rig.env.accesses[1].value, 42u);
+  EXPECT_EQ(rig.env.accesses[0].retired_before, 2u);
+}
+
+TEST(Memory, FetchFromADeviceIsAnInstructionAccessFault) {
+  MemRig rig;
+  rig.run({0x000280e7 /* jalr ra, 0(t0) */}, kDevice);
+  EXPECT_EQ(rig.mcause(), 0u) << "the fetch happens when the next run goes on";
+  rig.hart.run(1);
+  EXPECT_EQ(rig.mcause(), cause::kInsnAccessFault);
+  EXPECT_EQ(rig.mtval(), kDevice);
+  EXPECT_EQ(rig.hart.csrs().mepc, kDevice);
+}
+
+}  // namespace
+}  // namespace vtime::riscv::test
