@@ -12,8 +12,9 @@ if(INPUT)
   string(LENGTH "${hex}" hex_length)
   math(EXPR size "${hex_length} / 2")
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${hex}")
-  # 16 bytes per line keeps the file diffable and editors happy.
-  string(REGEX REPLACE "((0x..,){16})" "\\1\n  " bytes "${bytes}")
+  # 16 bytes per line keeps the file readable (CMake regexes have no {n}).
+  string(REPEAT "0x..," 16 sixteen)
+  string(REGEX REPLACE "(${sixteen})" "\\1\n  " bytes "${bytes}")
   get_filename_component(origin ${INPUT} NAME)
 else()
   set(bytes "0x00,")

@@ -3,11 +3,12 @@
 # target that embeds a guest (tools/vtime) may include it too - it is include-safe.
 #
 #   vtime_add_guest(NAME SOURCES... [HARTS n] [FLAGS extra-gcc-flags...])
-#       -> ${VTIME_GUEST_BINARY_DIR}/NAME.elf and NAME.bin, target guest_NAME,
+#       -> ${VTIME_GUEST_BINARY_DIR}/NAME.elf (with debug info), NAME.stripped.elf and
+#          NAME.bin (raw image for 0x8000_0000), target guest_NAME,
 #          listed in the global property VTIME_GUESTS (see vtime_guest_info).
 #   vtime_guest_info(NAME ELF_VAR BIN_VAR HARTS_VAR)
 #   vtime_embed_guest(NAME TARGET target [SYMBOL kDefaultGuest] [FORMAT ELF|BIN])
-#       -> adds a generated .cc defining
+#       -> adds a generated .cc (from NAME.stripped.elf, or NAME.bin) defining
 #          extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOLSize;
 #          (an empty image, size 0, when guests are not built).
 include_guard(GLOBAL)
@@ -68,16 +69,18 @@ function(vtime_add_guest name)
   endforeach()
   set(elf ${VTIME_GUEST_BINARY_DIR}/${name}.elf)
   set(bin ${VTIME_GUEST_BINARY_DIR}/${name}.bin)
+  set(stripped ${VTIME_GUEST_BINARY_DIR}/${name}.stripped.elf)
   set(linker_script ${VTIME_GUEST_SOURCE_DIR}/runtime/link.ld)
   add_custom_command(
-    OUTPUT ${elf} ${bin}
+    OUTPUT ${elf} ${bin} ${stripped}
     COMMAND ${VTIME_RISCV_GCC} ${VTIME_GUEST_CFLAGS} -T ${linker_script} ${VTIME_GUEST_LDFLAGS}
             -o ${elf} ${objects} -lgcc
     COMMAND ${VTIME_RISCV_OBJCOPY} -O binary ${elf} ${bin}
+    COMMAND ${VTIME_RISCV_OBJCOPY} --strip-all ${elf} ${stripped}
     DEPENDS ${objects} ${linker_script}
     COMMENT "Guest: linking ${name}.elf"
     VERBATIM)
-  add_custom_target(guest_${name} ALL DEPENDS ${elf} ${bin})
+  add_custom_target(guest_${name} ALL DEPENDS ${elf} ${bin} ${stripped})
   set_property(GLOBAL APPEND PROPERTY VTIME_GUESTS ${name})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_ELF ${elf})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BIN ${bin})
@@ -109,7 +112,11 @@ function(vtime_embed_guest name)
   string(TOLOWER ${ARG_FORMAT} ext)
   set(output ${CMAKE_CURRENT_BINARY_DIR}/embedded_${name}_${ARG_SYMBOL}.cc)
   if(VTIME_GUESTS_ENABLED)
-    set(input ${VTIME_GUEST_BINARY_DIR}/${name}.${ext})
+    if(ext STREQUAL "elf")
+      set(input ${VTIME_GUEST_BINARY_DIR}/${name}.stripped.elf) # no debug info to embed
+    else()
+      set(input ${VTIME_GUEST_BINARY_DIR}/${name}.${ext})
+    endif()
     add_custom_command(
       OUTPUT ${output}
       COMMAND ${CMAKE_COMMAND} -DINPUT=${input} -DOUTPUT=${output} -DSYMBOL=${ARG_SYMBOL}
