@@ -47,9 +47,7 @@ int guest_main(void) {
   uint64_t handled = 0, busy_ticks = 0, wakeups = 0;
   while (handled < TOTAL_INTERRUPTS) {
     while (interrupts == handled) {
-      rt_irq_enable();
-      rt_wfi();
-      rt_irq_disable();
+      rt_idle();
       wakeups++;
     }
     handled = interrupts;

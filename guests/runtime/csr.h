@@ -64,4 +64,14 @@ static inline void rt_irq_enable(void) { csr_set(mstatus, MSTATUS_MIE); }
 static inline void rt_irq_disable(void) { csr_clear(mstatus, MSTATUS_MIE); }
 static inline void rt_wfi(void) { __asm__ volatile("wfi" ::: "memory"); }
 
+/* Sleeps until an interrupt enabled in mie is pending, then lets it be taken.
+ * Call with mstatus.MIE clear: WFI wakes on pending-and-enabled even then, so an
+ * interrupt cannot slip in between the caller's check of its flag and the WFI
+ * (with MIE set it could, and the hart would sleep past it). */
+static inline void rt_idle(void) {
+  rt_wfi();
+  rt_irq_enable();
+  rt_irq_disable();
+}
+
 #endif

@@ -1,7 +1,9 @@
 /* CLINT timer interrupts: a periodic interrupt re-armed from its intended
  * deadline (mtimecmp += period, so no drift), none delivered early; MTIP as a
  * level that follows mtimecmp <= mtime; mtimecmp in the past fires at once, the
- * maximum never fires; 32-bit halves of mtimecmp and mtime. */
+ * maximum never fires; 32-bit halves of mtimecmp and mtime. Lateness is not
+ * bounded here: under icount it is a few instructions, in real time it is the
+ * host's business. */
 #include "runtime/rt.h"
 
 #define PERIOD_TICKS 10000 /* 1 ms */
@@ -10,12 +12,10 @@
 static volatile uint64_t fired;
 static volatile uint64_t deadline;
 static volatile uint64_t early;
-static volatile uint64_t max_late;
 
 static void on_timer(rt_trap_frame* f) {
   uint64_t now = clint_mtime();
   if (now < deadline) early++;
-  if (now - deadline > max_late) max_late = now - deadline;
   fired++;
   deadline += PERIOD_TICKS;
   clint_set_mtimecmp(0, fired < INTERRUPTS ? deadline : UINT64_MAX);
@@ -36,7 +36,6 @@ static void test_periodic(void) {
   uint64_t end = clint_mtime();
   CHECK_EQ("interrupts", fired, INTERRUPTS);
   CHECK_EQ("early interrupts", early, 0);
-  CHECK("latency under one period", max_late < PERIOD_TICKS);
   CHECK("took the whole schedule", end - start >= (uint64_t)INTERRUPTS * PERIOD_TICKS);
   rt_printf("periodic: %lu interrupts every %u ticks, none early\n", fired, PERIOD_TICKS);
   rt_set_irq_handler(IRQ_M_TIMER, 0);

@@ -85,11 +85,7 @@ static void listen_briefly(void) {
   csr_set(mie, MIE_MEIE | MIE_MTIE);
   uart_write_reg(UART_IER, UART_IER_ERBFI);
   clint_set_mtimecmp(0, clint_mtime() + CLINT_TICKS_PER_MS);
-  while (!listen_over) {
-    rt_irq_enable();
-    rt_wfi();
-    rt_irq_disable();
-  }
+  while (!listen_over) rt_idle();
   csr_clear(mie, MIE_MTIE | MIE_MEIE);
   uart_write_reg(UART_IER, 0);
   plic_disable_m(0, RT_UART_IRQ);

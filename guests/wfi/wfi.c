@@ -43,6 +43,9 @@ int guest_main(void) {
     uint64_t due = clint_mtime() + SLEEP_TICKS;
     uint64_t before = taken;
     clint_set_mtimecmp(0, due);
+    /* WFI with MIE set, as many kernels idle: safe here only because the
+     * deadline is 2 ms away, far beyond the few instructions before the WFI
+     * (rt_idle is the race-free form). */
     rt_irq_enable();
     while (taken == before) rt_wfi();
     rt_irq_disable();
