@@ -19,6 +19,11 @@ TickSource::TickSource(TimerGroup& group, IrqLine& line, Options options)
 void TickSource::start(GuestTime first_slot, Duration period) {
   assert(period.count() > 0);
   period_ = period;
+  const GuestTime now = group_.clocks().virtual_now();
+  if (first_slot < now) {
+    // Slots before the source started are not lost ticks: keep only the latest.
+    first_slot += period * ((now - first_slot) / period);
+  }
   next_slot_ = first_slot;
   running_ = true;
   timer_.arm(first_slot);

@@ -49,8 +49,10 @@ class TickSource {
   TickSource(const TickSource&) = delete;
   TickSource& operator=(const TickSource&) = delete;
 
-  // Starts (or restarts) the grid: slots at first_slot + n * period. A backlog
-  // is kept across a restart. `period` must be positive (asserted).
+  // Starts (or restarts) the grid: slots at first_slot + n * period. A first
+  // slot in the past fires once at once, and the slots before it are skipped,
+  // not counted as lost. A backlog is kept across a restart. `period` must be
+  // positive (asserted).
   void start(GuestTime first_slot, Duration period);
   void start_in(Duration period);  // first slot one period from now
   // Stops ticking; any backlog is given up.
