@@ -37,11 +37,18 @@ TEST(SeqlockThreads, ReadersNeverSeeATornValue) {
   };
   lock.write(Quad{0, 0, ~uint64_t{0}, 7});
   std::thread r1(reader), r2(reader);
-  for (uint64_t n = 1; n <= 200'000; ++n) lock.write(Quad{n, n * 3, ~n, n + 7});
+  for (uint64_t n = 1; n <= 200'000; ++n) {
+    if (n % 10'000 == 0) {  // overlap without sleeping: let the readers read again
+      const uint64_t before = reads.load();
+      while (reads.load() < before + 2) std::this_thread::yield();
+    }
+    lock.write(Quad{n, n * 3, ~n, n + 7});
+  }
   done.store(true, std::memory_order_release);
   r1.join();
   r2.join();
   EXPECT_EQ(torn.load(), 0U);
+  EXPECT_GT(reads.load(), 0U);
   EXPECT_EQ(lock.read().a, 200'000U);
 }
 
@@ -89,8 +96,15 @@ TEST(VmClocksThreads, ReadersSeeMonotonicBoundedValuesWhileTheOwnerStopsAndResum
   std::vector<std::thread> readers;
   for (int i = 0; i < 2; ++i) readers.emplace_back(reader);
 
+  // Make the threads overlap without sleeping: every 500 steps, wait until the
+  // readers have read again (a fast owner could otherwise finish first).
+  auto wait_for_reads = [&] {
+    const uint64_t before = reads.load();
+    while (reads.load() < before + 2) std::this_thread::yield();
+  };
   std::mt19937_64 rng(7);
   for (int step = 0; step < 20'000; ++step) {
+    if (step % 500 == 0) wait_for_reads();
     switch (rng() % 8) {
       case 0: clocks.stop(); break;
       case 1: clocks.resume(); break;

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <thread>
 #include <type_traits>
+#include <utility>
 
 namespace vtime {
 
@@ -54,13 +55,14 @@ class Seqlock {
   }
   // May be torn if a write overlaps; use it only once read_valid() said yes.
   // Acquire: the count check in read_valid() cannot move above these loads.
+  // Copied word by word straight into the result (a staging array costs
+  // store-forwarding stalls when T is then read in other widths).
   T read_data() const {
-    std::array<uint64_t, kWords> raw;
-    for (size_t i = 0; i < kWords; ++i) raw[i] = words_[i].load(std::memory_order_acquire);
     T value;
-    std::memcpy(static_cast<void*>(&value), raw.data(), sizeof(T));  // T is trivially copyable
+    load_words(reinterpret_cast<unsigned char*>(&value), std::make_index_sequence<kWords>());
     return value;
   }
+
   // True if no write started since read_begin() returned `seq`. The load is
   // seq_cst so that update() (below) can rely on it.
   bool read_valid(uint64_t seq) const { return seq_.load(std::memory_order_seq_cst) == seq; }
@@ -88,11 +90,26 @@ class Seqlock {
   uint64_t writes() const { return seq_.load(std::memory_order_acquire) / 2; }
 
  private:
+  // Straight-line code, one load and one store per word (no loop, no staging).
+  template <size_t... I>
+  void load_words(unsigned char* bytes, std::index_sequence<I...>) const {
+    (load_word(bytes, I), ...);
+  }
+  void load_word(unsigned char* bytes, size_t i) const {
+    const uint64_t word = words_[i].load(std::memory_order_acquire);
+    const size_t n = i + 1 < kWords ? sizeof word : sizeof(T) - i * sizeof word;
+    std::memcpy(bytes + i * sizeof word, &word, n);
+  }
+
   // Release: a reader that loads a new word also sees the odd count before it.
   void store_words(const T& value) {
-    std::array<uint64_t, kWords> raw{};
-    std::memcpy(raw.data(), &value, sizeof(T));
-    for (size_t i = 0; i < kWords; ++i) words_[i].store(raw[i], std::memory_order_release);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(&value);
+    for (size_t i = 0; i < kWords; ++i) {
+      uint64_t word = 0;
+      const size_t n = i + 1 < kWords ? sizeof word : sizeof(T) - i * sizeof word;
+      std::memcpy(&word, bytes + i * sizeof word, n);
+      words_[i].store(word, std::memory_order_release);
+    }
   }
 
   std::atomic<uint64_t> seq_{0};

@@ -125,7 +125,8 @@ class VmClocks {
     int64_t era;
   };
 
-  Reading read_guest(Guest which);
+  template <Guest which>
+  Reading read_guest();
   int64_t host_ns();
   // Owner-side helpers, called inside timebase_.update() (readers held off).
   int64_t fold(Guest which);  // current internal value, clamped, pushed into the mark
