@@ -232,5 +232,160 @@ TEST(IcountIdle, AWaitingHartIsWokenByItsTimerAndContinues) {
   EXPECT_EQ(rig.now(), rig.start + 1ms + 40ns);
 }
 
+
+// --- shift=auto ----------------------------------------------------------------
+
+struct Tracking {
+  Duration final_lead;     // VIRTUAL - VIRTUAL_RT at the end
+  Duration worst_late_lead;  // max |lead| over the last 5 s
+  double period_ns;
+};
+
+// A host that needs `host_ns_per_insn` per instruction, for `seconds` of host time.
+Tracking track(std::string_view options, Duration host_per_insn, int seconds) {
+  Rig rig(options);
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 10'000, .host_per_insn = host_per_insn});
+  const GuestTime rt0 = rig.clocks.virtual_rt_now();
+  Tracking t{};
+  GuestTime last = rig.now();
+  while (rig.clocks.virtual_rt_now() - rt0 < Duration(int64_t{seconds} * 1'000'000'000)) {
+    run_round(rig.icount, rig.timers, {&cpu});
+    EXPECT_GE(rig.now(), last);  // shift changes keep VIRTUAL monotonic
+    last = rig.now();
+    const Duration lead = rig.now() - rig.clocks.virtual_rt_now();
+    if (rig.clocks.virtual_rt_now() - rt0 > Duration(int64_t{seconds - 5} * 1'000'000'000)) {
+      t.worst_late_lead = std::max(t.worst_late_lead, lead < 0ns ? -lead : lead);
+    }
+    t.final_lead = lead;
+  }
+  t.period_ns = rig.icount.period().ns();
+  return t;
+}
+
+TEST(IcountAuto, QemuControllerTracksAFasterHostWithinItsWobble) {
+  // Host: 3 ns per instruction; shifts can only give 2 or 4 ns, so it bounces.
+  const Tracking t = track("shift=auto", 3ns, 30);
+  EXPECT_LT(t.worst_late_lead, 400ms);
+  EXPECT_TRUE(t.period_ns == 2.0 || t.period_ns == 4.0) << t.period_ns;
+}
+
+TEST(IcountAuto, QemuControllerTracksASlowerHost) {
+  const Tracking t = track("shift=auto", 20ns, 30);
+  EXPECT_LT(t.worst_late_lead, 400ms);
+  EXPECT_TRUE(t.period_ns == 16.0 || t.period_ns == 32.0) << t.period_ns;
+}
+
+TEST(IcountAuto, PiControllerSettlesOnTheHostSpeed) {
+  for (Duration host : {3ns, 20ns}) {
+    const Tracking t = track("shift=auto,auto=pi", host, 30);
+    EXPECT_LT(t.worst_late_lead, 1ms) << host.count();
+    EXPECT_NEAR(t.period_ns, static_cast<double>(host.count()), 0.01 * static_cast<double>(host.count()));
+  }
+}
+
+// --- align -----------------------------------------------------------------------
+
+TEST(IcountAlign, FastGuestStaysUnderTheThresholdWithRightStatistics) {
+  Rig rig("shift=3,align=on,align-threshold=1ms");
+  // The host needs 4 ns for an 8 ns instruction: the guest would run 2x fast.
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 8, .host_per_insn = 4ns});
+  const HostTime h0 = rig.host.now();
+  while (rig.now() - rig.start < 1s) run_round(rig.icount, rig.timers, {&cpu});
+  const AlignSummary s = rig.icount.align_summary();
+  EXPECT_LE(s.max_advance, 1ms + 250us);  // threshold + one quarter-threshold slice
+  EXPECT_LE(s.max_delay, 0ns);
+  EXPECT_GT(s.sleeps, 100u);
+  EXPECT_EQ(s.samples, 4000u);  // one per 250 us slice
+  EXPECT_NEAR(static_cast<double>((rig.host.now() - h0).count()), 1e9, 1.3e6);  // host ~ guest
+  EXPECT_NEAR(static_cast<double>(s.slept.count()), 0.5e9, 1.3e6);
+  rig.icount.reset_align_stats();
+  EXPECT_EQ(rig.icount.align_summary().samples, 0u);
+  EXPECT_NE(rig.icount.info_text().find("Max guest advance"), std::string::npos);
+}
+
+TEST(IcountAlign, SlowGuestGetsRateLimitedLateWarnings) {
+  Rig rig("shift=3,align=on");
+  // 16 ns of host per 8 ns instruction: half speed, lateness grows 1 s per 2 s.
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 1000, .host_per_insn = 16ns});
+  const HostTime h0 = rig.host.now();
+  while (rig.host.now() - h0 < 20s) run_round(rig.icount, rig.timers, {&cpu});
+  ASSERT_FALSE(rig.warnings.empty());
+  EXPECT_EQ(rig.warnings.front(), "The guest is now late by 0.0 to 1.0 seconds");
+  EXPECT_EQ(rig.warnings.back(), "The guest is now late by 9.0 to 10.0 seconds");
+  EXPECT_LE(rig.warnings.size(), 11u);  // at most one per 2 s
+  EXPECT_EQ(rig.host.sleep_calls(), 0);
+  EXPECT_NEAR(static_cast<double>(rig.icount.align_summary().max_delay.count()), 10e9, 1e7);
+}
+
+// --- several harts ------------------------------------------------------------------
+
+TEST(IcountHarts, EveryRunnableHartAdvancesAtTheNominalRate) {
+  Rig rig("shift=3,sleep=off,quantum=10us");  // 1250 instructions per slice
+  SyntheticCpu a(rig.icount.add_hart(), rig.host, {.block = 8});
+  SyntheticCpu b(rig.icount.add_hart(), rig.host, {.block = 8});
+  for (int i = 0; i < 100; ++i) run_round(rig.icount, rig.timers, {&a, &b});
+  EXPECT_EQ(a.executed(), 125'000u);
+  EXPECT_EQ(b.executed(), 125'000u);
+  // 125 000 instructions of 8 ns each: 1 ms, for each hart (QEMU: 2 ms).
+  EXPECT_EQ(rig.now() - rig.start, 1ms);
+}
+
+TEST(IcountHarts, AWaitingHartsSliceStillPasses) {
+  Rig rig("shift=3,sleep=off,quantum=10us");
+  SyntheticCpu a(rig.icount.add_hart(), rig.host, {.block = 8});
+  SyntheticCpu b(rig.icount.add_hart(), rig.host, {.block = 8, .run_insns = 500});
+  run_round(rig.icount, rig.timers, {&a, &b});  // b waits after 500 of its 1250
+  EXPECT_EQ(a.executed(), 1250u);
+  EXPECT_EQ(rig.now() - rig.start, 10us);       // the round is a full quantum
+  // Alone, a is charged the whole period and runs up to the next deadline.
+  GuestTimer stop(rig.timers, ClockId::kVirtual, [](GuestTime) {});
+  stop.arm(rig.start + 110us);
+  run_round(rig.icount, rig.timers, {&a, &b});
+  EXPECT_EQ(a.executed(), 1250u + 12'500u);
+  EXPECT_EQ(rig.now() - rig.start, 110us);
+}
+
+TEST(IcountHarts, ADeadlineInsideARoundIsStillExact) {
+  Rig rig("shift=3,sleep=off,quantum=10us");
+  SyntheticCpu a(rig.icount.add_hart(), rig.host, {.block = 8});
+  SyntheticCpu b(rig.icount.add_hart(), rig.host, {.block = 8});
+  GuestTime fired = GuestTime::never();
+  GuestTimer timer(rig.timers, ClockId::kVirtual, [&](GuestTime) { fired = rig.now(); });
+  timer.arm(rig.start + 7001ns);  // 4 ns per instruction with two harts
+  while (fired.is_never()) run_round(rig.icount, rig.timers, {&a, &b});
+  EXPECT_EQ(fired, rig.start + 7004ns);
+}
+
+// --- determinism -------------------------------------------------------------------
+
+std::vector<std::string> traced_run(Duration host_per_insn, Duration wake_latency) {
+  Rig rig("shift=4,sleep=off");
+  rig.host.set_wake_latency(wake_latency);
+  std::vector<std::string> trace;
+  SyntheticCpu* cpu_ptr = nullptr;
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host,
+                   {.block = 7, .device_at = 3,
+                    .device = [&] { trace.push_back("mmio@" + std::to_string(rig.now().since_epoch().count())); },
+                    .host_per_insn = host_per_insn, .run_insns = 100});
+  cpu_ptr = &cpu;
+  int fired = 0;
+  GuestTimer periodic(rig.timers, ClockId::kVirtual, [&](GuestTime due) {
+    trace.push_back("tick@" + std::to_string(rig.now().since_epoch().count()) + " insns " +
+                    std::to_string(cpu_ptr->executed()));
+    cpu_ptr->wake(50 + 13 * static_cast<uint64_t>(fired++ % 5));
+    periodic.arm(due + 3333ns);
+  });
+  periodic.arm(rig.start + 1000ns);
+  while (fired < 60) run_round(rig.icount, rig.timers, {&cpu});
+  return trace;
+}
+
+TEST(IcountDeterminism, SleepOffTracesDoNotDependOnHostSpeed) {
+  const auto fast = traced_run(1ns, 0ns);
+  const auto slow = traced_run(97ns, 80us);
+  EXPECT_GT(fast.size(), 100u);
+  EXPECT_EQ(fast, slow);
+}
+
 }  // namespace
 }  // namespace vtime

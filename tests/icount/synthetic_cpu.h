@@ -69,10 +69,11 @@ class SyntheticCpu {
 
 // The reference run loop (docs/icount.md): one round over the runnable harts,
 // or an idle warp when none is runnable; timers and pacing at the boundary.
-// `between_slices` runs after each round (e.g. CpuThrottle::pay()).
+// `between_slices` runs after the timers, before the harts (CpuThrottle::pay()).
 inline void run_round(Icount& icount, TimerGroup& timers, std::vector<SyntheticCpu*> cpus,
                       const std::function<void()>& between_slices = nullptr) {
-  timers.run_due(ClockId::kVirtual);
+  timers.run_all_due();
+  if (between_slices) between_slices();
   uint32_t runnable = 0;
   for (SyntheticCpu* cpu : cpus) runnable += cpu->waiting() ? 0 : 1;
   if (runnable == 0) {
@@ -89,7 +90,6 @@ inline void run_round(Icount& icount, TimerGroup& timers, std::vector<SyntheticC
   }
   timers.run_all_due();
   icount.pace();
-  if (between_slices) between_slices();
 }
 
 }  // namespace vtime::testing
