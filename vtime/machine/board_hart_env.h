@@ -4,6 +4,10 @@
 // every sync() charges and publishes, so a device reads VIRTUAL at exactly the
 // accessing instruction; after every device access the hart's budget is cut
 // to what the engine still allows (the access may have armed an earlier timer).
+// Convention (QEMU's): the accessing instruction counts as executed when the
+// device looks at the time, so the 7th instruction after reset reads
+// 7 x 2^shift ns. The hart reports it only later (it may still fault), so the
+// access charges it at once and the next sync() deducts it again.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +42,7 @@ class BoardHartEnv final : public riscv::HartEnv {
   uint64_t device_accesses() const { return device_accesses_; }
 
  private:
+  void charge_accessing_instruction();
   void follow_budget();
 
   AddressMap& map_;
@@ -45,6 +50,7 @@ class BoardHartEnv final : public riscv::HartEnv {
   riscv::Hart* hart_ = nullptr;
   HartBudget* budget_ = nullptr;
   uint64_t device_accesses_ = 0;
+  uint64_t precharged_ = 0;  // accessing instructions charged before the hart reported them
 };
 
 }  // namespace vtime

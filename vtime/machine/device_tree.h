@@ -20,24 +20,24 @@ namespace vtime {
 
 // An extra MMIO device under /soc, e.g. a timer device enabled by an option.
 struct ExtraDeviceNode {
-  std::string node_name;                // "hpet"; the unit address is appended
-  std::vector<std::string> compatible;  // most specific first
+  std::string node_name{};                // "hpet"; the unit address is appended
+  std::vector<std::string> compatible{};  // most specific first
   uint64_t base = 0;
   uint64_t size = 0;
-  std::optional<unsigned> plic_irq;     // PLIC source, when it interrupts
+  std::optional<unsigned> plic_irq{};     // PLIC source, when it interrupts
 };
 
 struct DeviceTreeConfig {
   uint64_t ram_base = virt_map::kDramBase;
   uint64_t ram_size = 128ull << 20;
   // One entry per hart: its riscv,isa string, e.g. "rv64imac_zicsr_zifencei".
-  std::vector<std::string> hart_isa;
+  std::vector<std::string> hart_isa{};
   // "riscv,sv39" etc. once the harts page; absent while they do not.
-  std::optional<std::string> mmu_type;
+  std::optional<std::string> mmu_type{};
   Frequency timebase = virt_map::kTimebase;
   Frequency uart_clock = virt_map::kUartClock;
-  std::string bootargs;  // /chosen/bootargs when not empty
-  std::vector<ExtraDeviceNode> extra_devices;
+  std::string bootargs{};  // /chosen/bootargs when not empty
+  std::vector<ExtraDeviceNode> extra_devices{};
 };
 
 // Phandles the tree uses, so tests and extra nodes can refer to them.

@@ -27,8 +27,8 @@ class AddressMap;
 
 // An image's bytes and the name errors use ("-kernel file 'a.elf'").
 struct ImageFile {
-  std::string label;
-  std::vector<uint8_t> bytes;
+  std::string label{};
+  std::vector<uint8_t> bytes{};
 };
 
 // Reads a whole file. Fails when it is missing, unreadable or empty.
@@ -48,15 +48,15 @@ Result<LoadedImage> load_image(AddressMap& map, const ImageFile& image, uint64_t
                                const std::vector<LoadedImage>& occupied = {});
 
 struct BootImages {
-  std::optional<ImageFile> bios;    // nullopt: -bios none
-  std::optional<ImageFile> kernel;  // nullopt: no -kernel
+  std::optional<ImageFile> bios{};    // nullopt: -bios none
+  std::optional<ImageFile> kernel{};  // nullopt: no -kernel
 };
 
 struct BootPlan {
   uint64_t start_pc = 0;   // where the boot ROM jumps
   uint64_t next_addr = 0;  // the kernel's address for the firmware; 0 if none
-  std::optional<LoadedImage> firmware;
-  std::optional<LoadedImage> kernel;
+  std::optional<LoadedImage> firmware{};
+  std::optional<LoadedImage> kernel{};
 };
 
 // Kernel placement after firmware ending at `firmware_high` (QEMU RV64: 2 MiB).

@@ -1,0 +1,148 @@
+#include "vtime/machine/virt_platform.h"
+
+#include <gtest/gtest.h>
+#include <libfdt.h>
+
+#include "vtime/clock/vm_clocks.h"
+#include "vtime/machine/boot_rom.h"
+#include "vtime/time/manual_host_clock.h"
+
+namespace vtime {
+namespace {
+
+using namespace std::chrono_literals;
+
+class Line final : public IrqLine {
+ public:
+  void set_level(bool high) override { level_ = high; }
+  bool level() const override { return level_; }
+  bool awaiting_ack() const override { return level_; }
+
+ private:
+  bool level_ = false;
+};
+
+struct Fixture {
+  explicit Fixture(PlatformOptions options = {}) {
+    auto p = VirtPlatform::create(log, timers, console, options,
+                                  [this](FinisherRequest r) { finished = r; });
+    EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error());
+    platform = std::move(p).value();
+    platform->connect_hart(0, {.msip = msip, .mtip = mtip, .meip = meip, .seip = seip});
+  }
+  AddressMap& bus() { return platform->bus(); }
+
+  ManualHostClock host;
+  VmClocks clocks{host};
+  TimerGroup timers{clocks};
+  GuestLog log;
+  BufferConsole console;
+  std::optional<FinisherRequest> finished;
+  std::unique_ptr<VirtPlatform> platform;
+  Line msip, mtip, meip, seip;
+};
+
+TEST(VirtPlatform, UartBytesWrittenOverTheBusReachTheConsole) {
+  Fixture f;
+  for (char c : std::string("ok\n")) f.bus().write(virt_map::kUartBase, 1, static_cast<uint8_t>(c));
+  EXPECT_EQ(f.console.output(), "ok\n");
+}
+
+TEST(VirtPlatform, UartReceiveInterruptReachesMeipThroughThePlic) {
+  Fixture f;
+  const uint64_t plic = virt_map::kPlicBase;
+  f.bus().write(plic + 4 * virt_map::kUartIrq, 4, 1);        // priority 1
+  f.bus().write(plic + 0x2000, 4, 1u << virt_map::kUartIrq);  // enable on hart 0, M mode
+  f.bus().write(virt_map::kUartBase + 1, 1, 0x01);             // IER.ERBFI
+  f.console.feed("k");
+  EXPECT_EQ(f.platform->poll_console(), 1u);
+  EXPECT_TRUE(f.meip.level());
+  EXPECT_FALSE(f.seip.level());
+  EXPECT_EQ(f.bus().read(plic + 0x200004, 4).value, virt_map::kUartIrq);  // claim
+  EXPECT_EQ(f.bus().read(virt_map::kUartBase, 1).value, uint64_t{'k'});
+  f.bus().write(plic + 0x200004, 4, virt_map::kUartIrq);                  // complete
+  EXPECT_FALSE(f.meip.level());
+}
+
+TEST(VirtPlatform, TestDeviceReportsTheExitCode) {
+  Fixture f;
+  EXPECT_EQ(f.bus().write(virt_map::kTestBase, 4, (3u << 16) | 0x3333), BusStatus::kOk);
+  ASSERT_TRUE(f.finished.has_value());
+  EXPECT_EQ(f.finished->exit_status(), 3);
+}
+
+TEST(VirtPlatform, ClintTimerInterruptReachesMtipAndMtimeReadsOverTheBus) {
+  Fixture f;
+  const uint64_t clint = virt_map::kClintBase;
+  f.bus().write(clint + clint_reg::kMtime, 8, 0);
+  f.bus().write(clint + clint_reg::kMtimecmp + 4, 4, 0);
+  f.bus().write(clint + clint_reg::kMtimecmp, 4, 100);
+  EXPECT_FALSE(f.mtip.level());
+  f.host.advance(10us);
+  f.timers.run_due(ClockId::kVirtual);
+  EXPECT_TRUE(f.mtip.level());
+  EXPECT_EQ(f.bus().read(clint + clint_reg::kMtime, 8).value, 100u);
+  f.bus().write(clint + clint_reg::kMsip, 4, 1);
+  EXPECT_TRUE(f.msip.level());
+}
+
+TEST(VirtPlatform, HoleAfterTheClintIsUnmapped) {
+  Fixture f;
+  EXPECT_EQ(f.bus().read(virt_map::kClintBase + clint_reg::kSize, 4).status, BusStatus::kAccessFault);
+}
+
+TEST(VirtPlatform, PrepareBootFillsRomAndPlacesTheDeviceTree) {
+  Fixture f;
+  auto plan = f.platform->prepare_boot({.bios = std::nullopt,
+                                        .kernel = ImageFile{.label = "k", .bytes = {0x6f, 0, 0, 0}}});
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  EXPECT_EQ(plan->start_pc, virt_map::kDramBase);
+  EXPECT_EQ(f.platform->dtb_address(), 0x87e0'0000u);
+  AddressMap& bus = f.bus();
+  EXPECT_EQ(bus.read(virt_map::kMromBase + boot_rom_layout::kStartPc, 8).value, virt_map::kDramBase);
+  EXPECT_EQ(bus.read(virt_map::kMromBase + boot_rom_layout::kDtbAddress, 8).value, 0x87e0'0000u);
+  const uint8_t* dtb = bus.ram_pointer(0x87e0'0000, f.platform->device_tree().size());
+  ASSERT_NE(dtb, nullptr);
+  EXPECT_EQ(fdt_check_header(dtb), 0);
+  EXPECT_GE(fdt_path_offset(dtb, "/soc/serial@10000000"), 0);
+  EXPECT_EQ(bus.read(virt_map::kDramBase, 4).value, 0x6fu);
+}
+
+TEST(VirtPlatform, DeviceTreeHasOneCpuPerHart) {
+  Fixture f({.ram_bytes = 64ull << 20, .harts = 4});
+  ASSERT_TRUE(f.platform->prepare_boot({}).ok());
+  const uint8_t* dtb = f.platform->device_tree().data();
+  EXPECT_GE(fdt_path_offset(dtb, "/cpus/cpu@3"), 0);
+  EXPECT_LT(fdt_path_offset(dtb, "/cpus/cpu@4"), 0);
+}
+
+TEST(VirtPlatform, ImagesThatReachTheDeviceTreeAreRejected) {
+  Fixture f({.ram_bytes = 4ull << 20});
+  auto plan = f.platform->prepare_boot(
+      {.bios = std::nullopt, .kernel = ImageFile{.label = "k", .bytes = std::vector<uint8_t>(3 << 20, 1)}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.error().find("reach the device tree"), std::string::npos);
+}
+
+TEST(VirtPlatform, RejectsTooManyHarts) {
+  ManualHostClock host;
+  VmClocks clocks{host};
+  TimerGroup timers{clocks};
+  GuestLog log;
+  BufferConsole console;
+  auto p = VirtPlatform::create(log, timers, console, {.harts = 9}, [](FinisherRequest) {});
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.error(), "the board has 1 to 8 harts, not 9");
+}
+
+TEST(VirtPlatform, ResetClearsRamAndMtime) {
+  Fixture f;
+  f.bus().write(virt_map::kDramBase, 8, 0x1234);
+  f.host.advance(1ms);
+  f.platform->reset_devices();
+  EXPECT_EQ(f.bus().read(virt_map::kDramBase, 8).value, 0u);
+  EXPECT_EQ(f.platform->clint().mtime(), 0u);
+}
+
+}  // namespace
+}  // namespace vtime

@@ -1,0 +1,64 @@
+// The components a Board owns, in construction order (destruction runs in
+// reverse, so every timer dies before its timer group and every hart before
+// the environment and lines it points at). Internal to vtime/machine.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "vtime/clock/vm_clocks.h"
+#include "vtime/devices/clint.h"
+#include "vtime/devices/guest_log.h"
+#include "vtime/devices/plic.h"
+#include "vtime/devices/sifive_test.h"
+#include "vtime/devices/uart16550.h"
+#include "vtime/icount/icount.h"
+#include "vtime/machine/address_map.h"
+#include "vtime/machine/board.h"
+#include "vtime/machine/board_hart_env.h"
+#include "vtime/machine/mip_line.h"
+#include "vtime/riscv/hart.h"
+#include "vtime/timer/timer.h"
+#include "vtime/timer/timer_group.h"
+
+namespace vtime {
+
+struct Board::Parts {
+  Parts(HostClock& host_clock, ConsoleBackend& console_backend, const BoardOptions& opts);
+
+  HostClock& host;
+  ConsoleBackend& console;
+  BoardOptions options;
+  GuestLog log;
+  VmClocks clocks;
+  TimerGroup timers;
+  AddressMap map;
+  std::optional<Icount> icount;
+
+  std::optional<FinisherRequest> finish;
+  Plic plic;
+  Uart16550 uart;
+  SifiveTest test;
+  Clint clint;
+
+  std::vector<std::unique_ptr<BoardHartEnv>> envs;
+  std::vector<std::unique_ptr<riscv::Hart>> harts;
+  std::vector<std::unique_ptr<MipLine>> lines;
+  std::vector<HartBudget*> budgets;  // empty without icount
+
+  // Polls console input every 10 ms of host time (REALTIME), so input arrives
+  // while the guest runs and ends host waits while every hart idles.
+  HostTimer console_poll;
+
+  // Run bookkeeping.
+  riscv::Hart* running = nullptr;
+  std::thread::id loop_thread;
+  uint64_t timers_fired = 0;
+  Duration time_warped{0};
+  Duration time_slept_align{0};
+  Duration host_time{0};
+  size_t next_hart = 0;  // round-robin start
+};
+
+}  // namespace vtime
