@@ -54,13 +54,6 @@ void Hart::flush_tlb() {
   std::fill(std::begin(write_tlb_), std::end(write_tlb_), TlbEntry{});
 }
 
-const Op* Hart::leave(const Op* op, uint64_t next) {
-  pc_ = next;
-  exit_op_ = op;
-  exit_retired_ = true;
-  return nullptr;
-}
-
 // The Op after the last instruction of a block that does not end in a jump.
 const Op* exec_block_end(Hart& h, const Op* op);
 
@@ -70,14 +63,19 @@ RunResult Hart::run(uint64_t budget) {
   budget_end_ = budget;
   traps_in_a_row_ = 0;
   if (budget == 0) return {0, StopReason::kBudgetExhausted};
-  attention_.fetch_or(kAttnIrq, std::memory_order_relaxed);  // re-evaluate interrupts
+  attention_.fetch_and(~kAttnTrapLoop, std::memory_order_relaxed);
+  attention_.fetch_or(kAttnIrq, std::memory_order_relaxed);  // re-evaluate interrupts and WFI
   StopReason why = StopReason::kBudgetExhausted;
   for (;;) {
-    if (attention_.load(std::memory_order_acquire) != 0) {
+    if (attention_.load(std::memory_order_acquire) != 0) [[unlikely]] {
       const uint32_t a = attention_.exchange(0, std::memory_order_acquire);
       if (a & kAttnFlush) blocks_.clear();
       if (a & kAttnExit) {
         why = StopReason::kExitRequested;
+        break;
+      }
+      if (a & kAttnTrapLoop) {
+        why = StopReason::kTrapLoop;
         break;
       }
       if (waiting_) {
@@ -90,33 +88,18 @@ RunResult Hart::run(uint64_t budget) {
       take_interrupt();
     }
     if (run_retired_ >= budget_end_) break;
-    if (traps_in_a_row_ >= kTrapLoopLimit) {
-      why = StopReason::kTrapLoop;
-      break;
+    Block* b = blocks_.find(pc_);
+    if (!b) [[unlikely]] {
+      b = block_at(pc_);
+      if (!b) continue;  // fetch fault taken; go on at the trap vector
     }
-    Block* b = block_at(pc_);
-    if (!b) continue;  // fetch fault taken; go on at the trap vector
     const uint64_t left = budget_end_ - run_retired_;
-    cur_ops_ = b->ops.get();
+    cur_ops_ = b->count <= left ? b->ops.get() : prefix_of(*b, left);
     const Op* op = cur_ops_;
-    if (b->count <= left) [[likely]] {
-      while (op) op = op->fn(*this, op);
-    } else {
-      for (uint64_t k = left; k != 0 && op; --k) op = op->fn(*this, op);
-      if (op) {  // stopped by the budget before `op`
-        pc_ = op->pc;
-        exit_op_ = op;
-        exit_retired_ = false;
-      }
-    }
+    while (op) op = op->fn(*this, op);
     const uint64_t retired = static_cast<uint64_t>(exit_op_ - cur_ops_) + (exit_retired_ ? 1 : 0);
     run_retired_ += retired;
     if (retired != 0) traps_in_a_row_ = 0;
-    cur_ops_ = nullptr;
-    if (waiting_) {
-      why = StopReason::kWaitForInterrupt;
-      break;
-    }
   }
   if (run_retired_ > synced_) env_.sync(run_retired_ - synced_);
   retired_total_ += run_retired_;
@@ -126,9 +109,10 @@ RunResult Hart::run(uint64_t budget) {
   return {executed, why};
 }
 
+// Builds and caches the block at `pc` (the caller has missed in the cache).
 Block* Hart::block_at(uint64_t pc) {
-  // (With paging, pc is translated to a physical address here, through an ITLB.)
-  if (Block* b = blocks_.find(pc)) return b;
+  // (With paging, pc is translated to a physical address here, through an ITLB,
+  // and the cache is keyed by that physical address.)
   uint64_t end = pc;
   std::unique_ptr<Block> built = build_block(pc, end);
   if (!built) return nullptr;
@@ -196,6 +180,15 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t& end) {
 }
 
 const Op* exec_block_end(Hart& h, const Op* op) { return h.fall_through(op); }
+
+// The first `n` Ops of `b` followed by an end-of-block Op, so that the budget
+// runs out exactly after them (QEMU retranslates a shorter block instead).
+const Op* Hart::prefix_of(const Block& b, uint64_t n) {
+  std::copy(b.ops.get(), b.ops.get() + n, prefix_);
+  prefix_[n] = Op{.fn = &exec_block_end, .imm = 0, .pc = b.ops[n].pc, .rd = kDiscard, .rs1 = 0,
+                  .rs2 = 0, .len = 0, .raw = 0};
+  return prefix_;
+}
 
 const Op* Hart::fall_through(const Op* op) {
   pc_ = op->pc;

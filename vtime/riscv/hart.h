@@ -89,7 +89,12 @@ class Hart {
   uint64_t x(unsigned r) const { return x_[r]; }
   void set_x(unsigned r, uint64_t value) { x_[r] = value; }
   // `op` completed (it retires); the block ends and execution goes on at `next`.
-  const Op* leave(const Op* op, uint64_t next);
+  const Op* leave(const Op* op, uint64_t next) {
+    pc_ = next;
+    exit_op_ = op;
+    exit_retired_ = true;
+    return nullptr;
+  }
   // `op` raises a synchronous exception; it does not retire.
   const Op* trap(const Op* op, uint64_t cause, uint64_t tval);
   // The end-of-block Op after a block's last instruction: nothing retires.
@@ -121,7 +126,8 @@ class Hart {
     uint8_t* host = nullptr;
   };
   static constexpr size_t kTlbSize = 256;
-  static constexpr uint32_t kAttnIrq = 1, kAttnExit = 2, kAttnFlush = 4;
+  // Reasons to look up from the block loop; one load per block tests them all.
+  static constexpr uint32_t kAttnIrq = 1, kAttnExit = 2, kAttnFlush = 4, kAttnWfi = 8, kAttnTrapLoop = 16;
   static constexpr unsigned kMaxBlockInsns = 64;
   static constexpr unsigned kTrapLoopLimit = 64;
 
@@ -142,6 +148,7 @@ class Hart {
   bool take_interrupt();
   void handle_attention();
   Block* block_at(uint64_t pc);
+  const Op* prefix_of(const Block& b, uint64_t n);
   std::unique_ptr<Block> build_block(uint64_t pc, uint64_t& end);
   std::optional<uint64_t> csr_read(uint16_t num, const Op* op);
   bool csr_write(uint16_t num, uint64_t value, const Op* op);
@@ -175,7 +182,8 @@ class Hart {
   uint64_t run_retired_ = 0;    // in this run(), before the current block
   uint64_t budget_end_ = 0;     // run_retired_ limit for this run()
   uint64_t synced_ = 0;         // part of this run() reported through sync()
-  const Op* cur_ops_ = nullptr;
+  const Op* cur_ops_ = nullptr;  // the Ops being run: a block's, or prefix_
+  Op prefix_[kMaxBlockInsns + 1];
   const Op* exit_op_ = nullptr;
   bool exit_retired_ = false;
   bool trapped_ = false;
@@ -189,13 +197,13 @@ const Op* Hart::load(const Op* op, uint64_t addr) {
     T v;
     std::memcpy(&v, e.host + (addr & (kPageSize - 1)), sizeof(T));
     x_[op->rd] = static_cast<uint64_t>(v);  // signed T sign-extends
-    return op + 1;
+    return next_op(*this, op);
   }
   uint64_t raw = 0;
   const Mem m = load_slow(op, addr, sizeof(T), raw);
   if (m == Mem::kTrapped) return nullptr;
   x_[op->rd] = static_cast<uint64_t>(static_cast<T>(raw));
-  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+  return m == Mem::kRam ? next_op(*this, op) : leave(op, op->pc + op->len);
 }
 
 template <class T>
@@ -203,11 +211,11 @@ const Op* Hart::store(const Op* op, uint64_t addr, T value) {
   const TlbEntry& e = write_tlb_[tlb_index(addr)];
   if (e.tag == (addr >> kPageBits) && within_page(addr, sizeof(T))) [[likely]] {
     std::memcpy(e.host + (addr & (kPageSize - 1)), &value, sizeof(T));
-    return op + 1;
+    return next_op(*this, op);
   }
   const Mem m = store_slow(op, addr, sizeof(T), static_cast<uint64_t>(value));
   if (m == Mem::kTrapped) return nullptr;
-  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+  return m == Mem::kRam ? next_op(*this, op) : leave(op, op->pc + op->len);
 }
 
 }  // namespace vtime::riscv

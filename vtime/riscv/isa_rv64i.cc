@@ -10,10 +10,8 @@ namespace {
 uint64_t sext32(uint64_t v) { return static_cast<uint64_t>(static_cast<int64_t>(static_cast<int32_t>(v))); }
 int64_t s(uint64_t v) { return static_cast<int64_t>(v); }
 
-const Op* next(const Op* op) { return op + 1; }
-
-const Op* exec_lui(Hart& h, const Op* op) { h.set_x(op->rd, static_cast<uint64_t>(op->imm)); return next(op); }
-const Op* exec_auipc(Hart& h, const Op* op) { h.set_x(op->rd, op->pc + static_cast<uint64_t>(op->imm)); return next(op); }
+const Op* exec_lui(Hart& h, const Op* op) { h.set_x(op->rd, static_cast<uint64_t>(op->imm)); return next_op(h, op); }
+const Op* exec_auipc(Hart& h, const Op* op) { h.set_x(op->rd, op->pc + static_cast<uint64_t>(op->imm)); return next_op(h, op); }
 
 const Op* exec_jal(Hart& h, const Op* op) {
   h.set_x(op->rd, op->pc + op->len);
@@ -52,12 +50,12 @@ using Alu = uint64_t (*)(uint64_t a, uint64_t b);
 template <Alu F>
 const Op* exec_alu_imm(Hart& h, const Op* op) {
   h.set_x(op->rd, F(h.x(op->rs1), static_cast<uint64_t>(op->imm)));
-  return next(op);
+  return next_op(h, op);
 }
 template <Alu F>
 const Op* exec_alu(Hart& h, const Op* op) {
   h.set_x(op->rd, F(h.x(op->rs1), h.x(op->rs2)));
-  return next(op);
+  return next_op(h, op);
 }
 
 uint64_t add(uint64_t a, uint64_t b) { return a + b; }
@@ -81,7 +79,7 @@ uint64_t sraw(uint64_t a, uint64_t b) {
 
 // FENCE orders memory between harts and devices; this interpreter performs every
 // access in program order at once, so there is nothing to do.
-const Op* exec_fence(Hart&, const Op* op) { return next(op); }
+const Op* exec_fence(Hart& h, const Op* op) { return next_op(h, op); }
 
 constexpr uint32_t kOpcodeF3 = 0x0000707f;  // opcode + funct3
 constexpr uint32_t kOpcodeOnly = 0x0000007f;

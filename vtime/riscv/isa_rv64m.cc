@@ -20,7 +20,7 @@ using Alu = uint64_t (*)(uint64_t a, uint64_t b);
 template <Alu F>
 const Op* exec(Hart& h, const Op* op) {
   h.set_x(op->rd, F(h.x(op->rs1), h.x(op->rs2)));
-  return op + 1;
+  return next_op(h, op);
 }
 
 uint64_t mul(uint64_t a, uint64_t b) { return a * b; }

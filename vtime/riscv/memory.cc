@@ -122,7 +122,7 @@ const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
     const uint64_t result = fn(old, rs2);
     std::memcpy(p, &result, size);
     x_[op->rd] = old;
-    if (!blocks_.overlaps_code(addr, size)) return op + 1;
+    if (!blocks_.overlaps_code(addr, size)) return next_op(*this, op);
     attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
     return leave(op, op->pc + op->len);
   }
@@ -148,7 +148,7 @@ const Op* Hart::load_reserved(const Op* op, unsigned size) {
   value = sext(value, size);
   reservation_ = {.valid = true, .addr = addr, .size = size, .value = value};
   x_[op->rd] = value;
-  return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+  return m == Mem::kRam ? next_op(*this, op) : leave(op, op->pc + op->len);
 }
 
 const Op* Hart::store_conditional(const Op* op, unsigned size) {
@@ -158,19 +158,19 @@ const Op* Hart::store_conditional(const Op* op, unsigned size) {
   reservation_.valid = false;
   if (!r.valid || r.addr != addr || r.size != size) {
     x_[op->rd] = 1;
-    return op + 1;
+    return next_op(*this, op);
   }
   uint64_t current = 0;
   const Mem m = load_slow(op, addr, size, current);
   if (m == Mem::kTrapped) return nullptr;
   if (sext(current, size) != r.value) {
     x_[op->rd] = 1;
-    return m == Mem::kRam ? op + 1 : leave(op, op->pc + op->len);
+    return m == Mem::kRam ? next_op(*this, op) : leave(op, op->pc + op->len);
   }
   const Mem w = store_slow(op, addr, size, x_[op->rs2]);
   if (w == Mem::kTrapped) return nullptr;
   x_[op->rd] = 0;
-  return (m == Mem::kRam && w == Mem::kRam) ? op + 1 : leave(op, op->pc + op->len);
+  return (m == Mem::kRam && w == Mem::kRam) ? next_op(*this, op) : leave(op, op->pc + op->len);
 }
 
 }  // namespace vtime::riscv

@@ -40,4 +40,11 @@ struct Op {
 // Register-file slot written by instructions whose rd is x0.
 inline constexpr uint8_t kDiscard = 32;
 
+// How a handler that falls through ends: it runs the block's next Op itself
+// (threaded dispatch: every handler has its own indirect jump, which the host
+// predicts far better than one shared call site). Every block ends in an Op
+// that returns nullptr, so the chain - and, in unoptimised builds without tail
+// calls, the stack - is at most one block deep.
+inline const Op* next_op(Hart& h, const Op* op) { return op[1].fn(h, op + 1); }
+
 }  // namespace vtime::riscv

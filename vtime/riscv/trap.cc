@@ -16,7 +16,7 @@ const Op* Hart::trap(const Op* op, uint64_t cause, uint64_t tval) {
 const Op* Hart::illegal(const Op* op) { return trap(op, cause::kIllegalInsn, op->raw); }
 
 void Hart::take_trap(uint64_t cause, uint64_t tval, uint64_t epc) {
-  ++traps_in_a_row_;
+  if (++traps_in_a_row_ == kTrapLoopLimit) attention_.fetch_or(kAttnTrapLoop, std::memory_order_relaxed);
   reservation_.valid = false;
   csr_.mepc = epc;
   csr_.mcause = cause;
@@ -78,7 +78,10 @@ const Op* Hart::mret(const Op* op) {
 // interrupt is already pending, stops run() until wakeup_pending().
 const Op* Hart::wfi(const Op* op) {
   if (priv_ == Priv::kUser) return illegal(op);
-  if (!wakeup_pending()) waiting_ = true;
+  if (!wakeup_pending()) {
+    waiting_ = true;
+    attention_.fetch_or(kAttnWfi, std::memory_order_relaxed);
+  }
   return leave(op, op->pc + op->len);
 }
 
