@@ -56,14 +56,13 @@ class TimerBase {
 
  private:
   friend class TimerList;
-  friend class TimerHeap;
   TimerList* const list_;
   const RawCallback callback_;
   const TimerOptions options_;
   // Written by TimerList under its lock; due_ is also read lock-free by
   // pending()/expire_raw() on any thread. Duration::max() means idle.
   std::atomic<int64_t> due_{Duration::max().count()};
-  uint32_t index_ = 0;  // position in the heap or the deferred list
+  uint32_t slot_ = 0;   // the list's handle for this timer (see TimerHeap)
   uint8_t queue_ = 0;   // which of the list's per-attribute heaps
   timer_detail::Where where_ = timer_detail::Where::kIdle;
 };

@@ -2,14 +2,7 @@
 
 #include <cassert>
 
-#include "vtime/timer/timer.h"
-
 namespace vtime {
-
-void TimerHeap::place(size_t index, const TimerEntry& entry) {
-  entries_[index] = entry;
-  entry.timer->index_ = static_cast<uint32_t>(index);
-}
 
 void TimerHeap::push(const TimerEntry& entry) {
   entries_.push_back(entry);
@@ -33,6 +26,15 @@ void TimerHeap::remove(size_t index) {
     sift_up(index, last);
   } else {
     sift_down(index, last);
+  }
+}
+
+void TimerHeap::replace(size_t index, const TimerEntry& entry) {
+  assert(index < entries_.size());
+  if (fires_before(entry, entries_[index])) {
+    sift_up(index, entry);
+  } else {
+    sift_down(index, entry);
   }
 }
 

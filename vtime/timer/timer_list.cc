@@ -9,7 +9,9 @@ namespace vtime {
 
 using timer_detail::Where;
 
-TimerList::TimerList(ClockId id, VmClocks* clocks) : id_(id), clocks_(clocks) {}
+TimerList::TimerList(ClockId id, VmClocks* clocks) : id_(id), clocks_(clocks) {
+  for (Queue& q : queues_) q.heap.set_positions(&slot_position_);
+}
 
 TimerList::~TimerList() { assert(attached_ == 0 && "destroy every timer before its list"); }
 
@@ -34,6 +36,15 @@ size_t TimerList::pending_count() const {
 void TimerList::attach(TimerBase& timer) {
   std::lock_guard guard(lock_);
   ++attached_;
+  if (free_slots_.empty()) {
+    timer.slot_ = static_cast<uint32_t>(slot_timer_.size());
+    slot_timer_.push_back(&timer);
+    slot_position_.push_back(0);
+  } else {
+    timer.slot_ = free_slots_.back();
+    free_slots_.pop_back();
+    slot_timer_[timer.slot_] = &timer;
+  }
   const size_t count = queue_count_.load(std::memory_order_relaxed);
   for (size_t i = 0; i < count; ++i) {
     if (queues_[i].attributes == timer.options_.attributes) {
@@ -52,6 +63,8 @@ void TimerList::detach(TimerBase& timer) {
   std::lock_guard guard(lock_);
   assert(firing_ != &timer && "a timer must not be destroyed from its own callback");
   remove_locked(timer);
+  slot_timer_[timer.slot_] = nullptr;
+  free_slots_.push_back(timer.slot_);
   --attached_;
 }
 
@@ -64,8 +77,7 @@ void TimerList::arm(TimerBase& timer, Duration due) {
   {
     std::lock_guard guard(lock_);
     const int64_t before = earliest_.load(std::memory_order_relaxed);
-    remove_locked(timer);
-    insert_locked(timer, due);
+    move_locked(timer, due);
     earlier = earliest_.load(std::memory_order_relaxed) < before;
   }
   if (earlier) notify();
@@ -80,8 +92,7 @@ bool TimerList::arm_earlier_only(TimerBase& timer, Duration due) {
       return false;
     }
     const int64_t before = earliest_.load(std::memory_order_relaxed);
-    remove_locked(timer);
-    insert_locked(timer, due);
+    move_locked(timer, due);
     earlier = earliest_.load(std::memory_order_relaxed) < before;
   }
   if (earlier) notify();
@@ -95,10 +106,10 @@ void TimerList::cancel(TimerBase& timer) {
 
 void TimerList::insert_locked(TimerBase& timer, Duration due) {
   Queue& q = queues_[timer.queue_];
-  const TimerEntry entry{due, next_seq_++, &timer};
+  const TimerEntry entry{due, next_seq_++, timer.slot_};
   if (running_ && due <= pass_now_) {
     // Due already, but armed during this pass: it waits for the next pass.
-    timer.index_ = static_cast<uint32_t>(q.deferred.size());
+    slot_position_[timer.slot_] = static_cast<uint32_t>(q.deferred.size());
     q.deferred.push_back(entry);
     timer.where_ = Where::kDeferred;
   } else {
@@ -110,16 +121,30 @@ void TimerList::insert_locked(TimerBase& timer, Duration due) {
   refresh_locked(q);
 }
 
+// (Re)arms `timer` at `due` with a new sequence number. A timer already in its
+// heap whose new entry also belongs there is replaced where it stands.
+void TimerList::move_locked(TimerBase& timer, Duration due) {
+  if (timer.where_ != Where::kHeap || (running_ && due <= pass_now_)) {
+    remove_locked(timer);
+    insert_locked(timer, due);
+    return;
+  }
+  Queue& q = queues_[timer.queue_];
+  q.heap.replace(slot_position_[timer.slot_], {due, next_seq_++, timer.slot_});
+  timer.due_.store(due.count(), std::memory_order_relaxed);
+  refresh_locked(q);
+}
+
 void TimerList::remove_locked(TimerBase& timer) {
   if (timer.where_ == Where::kIdle) return;
   Queue& q = queues_[timer.queue_];
   if (timer.where_ == Where::kHeap) {
-    q.heap.remove(timer.index_);
+    q.heap.remove(slot_position_[timer.slot_]);
   } else {
     // Deferred entries are unordered (the heap orders them when merged).
-    const size_t index = timer.index_;
+    const size_t index = slot_position_[timer.slot_];
     q.deferred[index] = q.deferred.back();
-    q.deferred[index].timer->index_ = static_cast<uint32_t>(index);
+    slot_position_[q.deferred[index].slot] = static_cast<uint32_t>(index);
     q.deferred.pop_back();
   }
   timer.where_ = Where::kIdle;
@@ -163,7 +188,7 @@ void TimerList::merge_deferred_locked() {
     if (q.deferred.empty()) continue;
     for (const TimerEntry& entry : q.deferred) {
       q.heap.push(entry);
-      entry.timer->where_ = Where::kHeap;
+      slot_timer_[entry.slot]->where_ = Where::kHeap;
     }
     q.deferred.clear();
     refresh_locked(q);
@@ -178,7 +203,7 @@ size_t TimerList::run_due(Duration now) {
   pass_now_ = now;
   while (Queue* q = earliest_due_locked(now)) {
     const TimerEntry entry = q->heap.pop();
-    TimerBase& timer = *entry.timer;
+    TimerBase& timer = *slot_timer_[entry.slot];
     timer.where_ = Where::kIdle;
     timer.due_.store(Duration::max().count(), std::memory_order_relaxed);
     --pending_;

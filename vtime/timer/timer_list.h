@@ -84,6 +84,7 @@ class TimerList {
   // Helpers called with lock_ held.
   void insert_locked(TimerBase& timer, Duration due);
   void remove_locked(TimerBase& timer);
+  void move_locked(TimerBase& timer, Duration due);
   void refresh_locked(Queue& queue);
   Queue* earliest_due_locked(Duration now);
   void merge_deferred_locked();
@@ -93,6 +94,10 @@ class TimerList {
   NotifyHook hook_;
 
   mutable SpinLock lock_;
+  // Per slot: the timer, and its entry's position in its heap or deferred list.
+  std::vector<TimerBase*> slot_timer_;
+  std::vector<uint32_t> slot_position_;
+  std::vector<uint32_t> free_slots_;
   std::array<Queue, kMaxAttributeSets> queues_;
   std::atomic<size_t> queue_count_{0};
   std::atomic<int64_t> earliest_{Duration::max().count()};  // over all queues
