@@ -195,6 +195,36 @@ TEST(Hart, FenceIDropsTheBlockCache) {
   EXPECT_EQ(rig.hart.cached_blocks(), 1u);  // only the block after the fence.i
 }
 
+TEST(Hart, DeviceAccessInsideABudgetPrefixIsSyncedExactly) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x00150513,  // addi a0, a0, 1
+      0x00150513,  // addi a0, a0, 1
+      0x0002a583,  // lw a1, 0(t0)
+      0x00150513,  // addi a0, a0, 1
+  });
+  rig.hart.set_reg(kT0, kDevice);
+  const RunResult r = rig.hart.run(3);  // the block has 4; only its prefix runs
+  EXPECT_EQ(r.executed, 3u);
+  ASSERT_EQ(rig.env.accesses.size(), 1u);
+  EXPECT_EQ(rig.env.accesses[0].retired_before, 2u);
+  EXPECT_EQ(rig.hart.reg(kA0), 2u);
+  EXPECT_EQ(rig.hart.pc(), kRamBase + 12);
+  EXPECT_EQ(rig.env.retired, 3u);
+}
+
+TEST(Hart, ResetBetweenRunsRestartsAtTheResetVectorInMachineMode) {
+  Rig rig;
+  put_counting_loop(rig.env);
+  rig.hart.run(7);
+  rig.hart.reset();
+  EXPECT_EQ(rig.hart.pc(), kRamBase);
+  EXPECT_EQ(rig.hart.reg(kA0), 0u);
+  EXPECT_EQ(rig.hart.priv(), Priv::kMachine);
+  EXPECT_EQ(rig.hart.run(5).executed, 5u);
+  EXPECT_EQ(rig.hart.reg(kA0), 1u);
+}
+
 TEST(Hart, StopsWhenTheGuestIsStuckTakingTraps) {
   Rig rig;
   rig.env.put_words(kRamBase, {0xffffffff});  // illegal; mtvec = 0 cannot be fetched

@@ -128,6 +128,8 @@ TEST(Memory, AtomicsOnDevicesReadModifyWriteAfterSync) {
   EXPECT_TRUE(rig.env.accesses[1].store);
   EXPECT_EQ(rig.env.accesses[1].value, 42u);
   EXPECT_EQ(rig.env.accesses[0].retired_before, 2u);
+  EXPECT_EQ(rig.env.accesses[1].retired_before, 2u);
+  EXPECT_EQ(rig.env.syncs.size(), 3u) << "before the load, before the store, at the end";
 }
 
 TEST(Memory, FetchFromADeviceIsAnInstructionAccessFault) {

@@ -22,7 +22,8 @@ void Hart::reset() {
   csr_ = CsrFile{};
   waiting_ = false;
   reservation_ = {};
-  blocks_.clear();
+  // Deferred to the next block boundary: reset() may come from inside a block.
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
   flush_tlb();
 }
 

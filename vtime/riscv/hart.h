@@ -71,6 +71,9 @@ class Hart {
   // Forget every cached host page pointer (the board changed its memory map).
   void flush_tlb();
   // Architectural reset: M mode, pc = reset_pc, mstatus.MIE = 0, caches dropped.
+  // Like set_pc(), call it between runs (e.g. after a reboot request made the
+  // run stop through request_exit()), not from inside a HartEnv callback, where
+  // the instruction being completed would overwrite the pc.
   void reset();
 
   uint64_t pc() const { return pc_; }

@@ -126,11 +126,13 @@ const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
     attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
     return leave(op, op->pc + op->len);
   }
-  // A device: read-modify-write over the bus; faults are store/AMO faults.
+  // A device: read-modify-write over the bus (two accesses by one instruction;
+  // the second sync reports 0); faults are store/AMO faults.
   sync_before_io(op);
   uint64_t old = 0;
-  if (env_.load(addr, size, old) != BusResult::kOk ||
-      env_.store(addr, size, fn(sext(old, size), rs2)) != BusResult::kOk) {
+  if (env_.load(addr, size, old) != BusResult::kOk) return trap(op, cause::kStoreAccessFault, addr);
+  sync_before_io(op);
+  if (env_.store(addr, size, fn(sext(old, size), rs2)) != BusResult::kOk) {
     return trap(op, cause::kStoreAccessFault, addr);
   }
   x_[op->rd] = sext(old, size);
