@@ -11,7 +11,7 @@
 #       -> adds a generated .cc (from NAME.stripped.elf, or NAME.bin) defining
 #          extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOLSize;
 #          (an empty image, size 0, when guests are not built).
-include_guard(GLOBAL)
+include_guard(DIRECTORY)  # variables are directory-scoped: tools/ includes it again
 
 find_program(VTIME_RISCV_GCC riscv64-unknown-elf-gcc)
 find_program(VTIME_RISCV_OBJCOPY riscv64-unknown-elf-objcopy)

@@ -48,6 +48,7 @@ struct BoardStats {
   Duration host_minus_guest{0}, max_delay{0}, max_advance{0}, p50{0}, p99{0}, max_abs{0};
   bool align = false;
   uint64_t guest_errors = 0;
+  uint64_t reboots = 0;
 };
 
 class Board {
@@ -61,14 +62,18 @@ class Board {
   Board(const Board&) = delete;
   Board& operator=(const Board&) = delete;
 
-  // Runs until the guest powers off, fails, asks for a reboot, gets stuck in a
-  // trap loop, or (if given) `guest_time_limit` of VIRTUAL time has passed.
+  // Runs until the guest powers off, fails, gets stuck in a trap loop, or (if
+  // given) `guest_time_limit` of VIRTUAL time has passed. A reboot request
+  // reboots and goes on (kReboot ends the run only if reloading fails).
   RunOutcome run(std::optional<Duration> guest_time_limit = std::nullopt);
 
   BoardStats stats() const;
   // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
   void stop();
   void resume();
+  // What the SiFive test device's 0x7777 asks for: devices reset, the images
+  // reloaded, every hart back at the reset vector. Guest time goes on.
+  Status reboot();
 
   struct Parts;  // the owned components, defined in board_parts.h
 

@@ -5,19 +5,16 @@
 
 #include <memory>
 #include <optional>
+#include <thread>
 #include <vector>
 
 #include "vtime/clock/vm_clocks.h"
-#include "vtime/devices/clint.h"
 #include "vtime/devices/guest_log.h"
-#include "vtime/devices/plic.h"
-#include "vtime/devices/sifive_test.h"
-#include "vtime/devices/uart16550.h"
 #include "vtime/icount/icount.h"
-#include "vtime/machine/address_map.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_hart_env.h"
 #include "vtime/machine/mip_line.h"
+#include "vtime/machine/virt_platform.h"
 #include "vtime/riscv/hart.h"
 #include "vtime/timer/timer.h"
 #include "vtime/timer/timer_group.h"
@@ -30,17 +27,13 @@ struct Board::Parts {
   HostClock& host;
   ConsoleBackend& console;
   BoardOptions options;
+  BootImages images;  // kept for a reboot
   GuestLog log;
   VmClocks clocks;
   TimerGroup timers;
-  AddressMap map;
   std::optional<Icount> icount;
-
+  std::unique_ptr<VirtPlatform> platform;
   std::optional<FinisherRequest> finish;
-  Plic plic;
-  Uart16550 uart;
-  SifiveTest test;
-  Clint clint;
 
   std::vector<std::unique_ptr<BoardHartEnv>> envs;
   std::vector<std::unique_ptr<riscv::Hart>> harts;
@@ -49,12 +42,13 @@ struct Board::Parts {
 
   // Polls console input every 10 ms of host time (REALTIME), so input arrives
   // while the guest runs and ends host waits while every hart idles.
-  HostTimer console_poll;
+  std::optional<HostTimer> console_poll;
 
   // Run bookkeeping.
   riscv::Hart* running = nullptr;
   std::thread::id loop_thread;
   uint64_t timers_fired = 0;
+  uint64_t reboots = 0;
   Duration time_warped{0};
   Duration time_slept_align{0};
   Duration host_time{0};

@@ -1,0 +1,163 @@
+// `vtime`: runs a RISC-V guest on the reference board with QEMU-style time
+// options and reports how guest time tracked host time.
+//   vtime run [options] [GUEST]       (vtime run --help for the options)
+// Exit status: the guest's (SiFive test device), 1 when a file could not be
+// used or the guest got stuck, 2 for bad options.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "tools/vtime/report.h"
+#include "tools/vtime/run_request.h"
+#include "vtime/icount/icount_options.h"
+#include "vtime/machine/board.h"
+#include "vtime/machine/stdio_console.h"
+#include "vtime/time/system_host_clock.h"
+
+extern const unsigned char kDefaultGuest[];
+extern const std::size_t kDefaultGuestSize;
+
+namespace vtime::cli {
+namespace {
+
+constexpr int kExitBadOptions = 2;
+constexpr int kExitUnusable = 1;
+
+constexpr const char* kUsage =
+    "usage: vtime run [options] [GUEST]\n"
+    "Runs GUEST (an ELF or raw RISC-V program; without one, the embedded clock demo)\n"
+    "on the vtime reference board and reports how guest time tracked host time.\n"
+    "Try 'vtime run --help' for the options.\n";
+
+TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, unsigned harts) {
+  TimekeepingReport r;
+  r.exit_reason = outcome.reason;
+  r.exit_status = outcome.exit_status;
+  r.harts = harts;
+  r.icount = s.icount_text;
+  r.guest_time = s.guest_time;
+  r.host_time = s.host_time;
+  r.instructions = s.instructions;
+  r.timers_fired = s.timers_fired;
+  r.time_warped = s.time_warped;
+  r.time_slept_align = s.time_slept_align;
+  if (s.icount) {
+    r.host_minus_guest = s.host_minus_guest;
+    if (s.align) {
+      r.max_delay = s.max_delay;
+      r.max_advance = s.max_advance;
+    }
+    r.p50_abs_difference = s.p50;
+    r.p99_abs_difference = s.p99;
+    r.max_abs_difference = s.max_abs;
+  }
+  return r;
+}
+
+Result<BootImages> gather_images(const RunRequest& request) {
+  BootImages images;
+  std::optional<std::string> kernel_path = request.kernel;
+  std::string kernel_option = "-kernel";
+  if (request.guest) {
+    kernel_path = request.guest;
+    kernel_option = "GUEST";
+  }
+  if (request.bios && *request.bios != "none") {
+    Result<ImageFile> bios = read_image_file("-bios", *request.bios);
+    if (!bios) return Error{bios.error()};
+    images.bios = std::move(bios).value();
+  }
+  if (kernel_path) {
+    Result<ImageFile> kernel = read_image_file(kernel_option, *kernel_path);
+    if (!kernel) return Error{kernel.error()};
+    images.kernel = std::move(kernel).value();
+  } else if (!images.bios) {
+    if (kDefaultGuestSize == 0) {
+      return Error{"this vtime was built without the RISC-V cross compiler, so it has no embedded "
+                   "default guest; name a GUEST"};
+    }
+    images.kernel = ImageFile{"the embedded default guest",
+                              std::vector<uint8_t>(kDefaultGuest, kDefaultGuest + kDefaultGuestSize)};
+  }
+  return images;
+}
+
+int run_command(std::span<const std::string> args) {
+  ParseOutcome parsed = parse_run_arguments(args);
+  if (parsed.help) {
+    std::fputs(parsed.request.error().c_str(), stdout);
+    return 0;
+  }
+  if (!parsed.request.ok()) {
+    fmt::print(stderr, "vtime run: {}\n", parsed.request.error());
+    return kExitBadOptions;
+  }
+  const RunRequest& request = *parsed.request;
+
+  BoardOptions options;
+  options.ram_bytes = request.ram_bytes;
+  options.harts = request.harts;
+  options.echo_guest_errors = request.log_guest_errors;
+  if (!request.icount.empty()) {
+    Result<IcountOptions> icount = parse_icount_options(request.icount);
+    if (!icount) {
+      fmt::print(stderr, "vtime run: --icount: {}\n", icount.error());
+      return kExitBadOptions;
+    }
+    options.icount = *icount;
+  }
+
+  Result<BootImages> images = gather_images(request);
+  if (!images) {
+    fmt::print(stderr, "vtime run: {}\n", images.error());
+    return kExitUnusable;
+  }
+
+  SystemHostClock host;
+  StdioConsole console;
+  Result<std::unique_ptr<Board>> board = Board::create(host, console, options, *images);
+  if (!board) {
+    console.restore_terminal();
+    fmt::print(stderr, "vtime run: {}\n", board.error());
+    return kExitUnusable;
+  }
+  const RunOutcome outcome = (*board)->run(request.guest_time_limit);
+  console.restore_terminal();
+
+  if (request.report != ReportFormat::kNone) {
+    const TimekeepingReport report = make_report(outcome, (*board)->stats(), request.harts);
+    const std::string text =
+        request.report == ReportFormat::kJson ? format_json(report) : format_text(report);
+    if (request.report_file) {
+      std::ofstream out(*request.report_file);
+      out << text;
+      if (!out) {
+        fmt::print(stderr, "vtime run: cannot write the report to '{}'\n", *request.report_file);
+        return kExitUnusable;
+      }
+    } else {
+      std::fputs(text.c_str(), stderr);
+    }
+  }
+  return outcome.kind == RunOutcome::Kind::kStuck ? kExitUnusable : outcome.exit_status;
+}
+
+}  // namespace
+}  // namespace vtime::cli
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "-h" || args[0] == "--help" || args[0] == "help") {
+    std::fputs(vtime::cli::kUsage, args.empty() ? stderr : stdout);
+    return args.empty() ? vtime::cli::kExitBadOptions : 0;
+  }
+  if (args[0] != "run") {
+    fmt::print(stderr, "vtime: unknown command '{}'; the command is 'vtime run' (see vtime --help)\n",
+               args[0]);
+    return vtime::cli::kExitBadOptions;
+  }
+  return vtime::cli::run_command(std::span<const std::string>(args).subspan(1));
+}

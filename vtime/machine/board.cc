@@ -1,0 +1,151 @@
+#include "vtime/machine/board.h"
+
+#include <fmt/format.h>
+
+#include "vtime/machine/board_parts.h"
+#include "vtime/machine/virt_map.h"
+
+namespace vtime {
+namespace {
+
+// What the harts implement, as the device tree's riscv,isa says it.
+constexpr const char* kHartIsa = "rv64imac_zicsr_zifencei";
+constexpr Duration kConsolePollPeriod = 10ms;
+
+// The board's clocks start stopped: guest time begins when run() resumes
+// them, so host time spent building the board never leaks into the guest
+// (under icount sleep=off, VIRTUAL at reset is exactly 0).
+VmClocks::Options stopped_clocks() {
+  VmClocks::Options options;
+  options.initial_state = RunState::kStopped;
+  return options;
+}
+
+}  // namespace
+
+Board::Parts::Parts(HostClock& host_clock, ConsoleBackend& console_backend,
+                    const BoardOptions& opts)
+    : host(host_clock),
+      console(console_backend),
+      options(opts),
+      clocks(host_clock, stopped_clocks()),
+      timers(clocks) {}
+
+Board::Board(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
+Board::~Board() = default;
+
+Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& console,
+                                             const BoardOptions& options,
+                                             const BootImages& images) {
+  if (const Status s = validate(options.icount); !s.ok()) return Error{s.error()};
+
+  auto parts = std::make_unique<Parts>(host, console, options);
+  Parts& p = *parts;
+  p.log.set_echo(options.echo_guest_errors);
+  p.images = images;
+
+  PlatformOptions platform_options;
+  platform_options.ram_bytes = options.ram_bytes;
+  platform_options.harts = options.harts;
+  platform_options.hart_isa = kHartIsa;
+  Result<std::unique_ptr<VirtPlatform>> platform = VirtPlatform::create(
+      p.log, p.timers, console, platform_options, [&p](FinisherRequest request) {
+        p.finish = request;
+        if (p.running != nullptr) p.running->request_exit();
+      });
+  if (!platform) return Error{platform.error()};
+  p.platform = std::move(platform).value();
+
+  // A timer armed earlier than the running slice's end must stop the running
+  // hart. Under icount the engine cuts the budget exactly for arms made by the
+  // hart's own device accesses (BoardHartEnv follows it); arms from another
+  // thread, and every arm without icount, stop the hart at its next block.
+  auto stop_running_hart = [&p](ClockId) {
+    if (p.running != nullptr && (!p.icount || std::this_thread::get_id() != p.loop_thread)) {
+      p.running->request_exit();
+    }
+  };
+  if (options.icount.mode != IcountMode::kOff) {
+    p.icount.emplace(p.clocks, p.timers,
+                     Icount::Options{
+                         .icount = options.icount,
+                         .warn = [](std::string_view m) { fmt::print(stderr, "vtime: {}\n", m); },
+                         .notify = stop_running_hart,
+                     });
+  } else {
+    p.timers.set_notify_hook(stop_running_hart);
+  }
+
+  for (unsigned h = 0; h < options.harts; ++h) {
+    auto env = std::make_unique<BoardHartEnv>(p.platform->bus(),
+                                              [&p] { return p.platform->clint().mtime(); });
+    auto hart = std::make_unique<riscv::Hart>(
+        *env, riscv::HartOptions{.hart_id = h, .reset_pc = virt_map::kMromBase});
+    HartBudget* budget = p.icount ? &p.icount->add_hart() : nullptr;
+    env->attach(*hart, budget);
+    if (budget != nullptr) p.budgets.push_back(budget);
+
+    auto line = [&](uint32_t irq) -> IrqLine& {
+      return *p.lines.emplace_back(std::make_unique<MipLine>(*hart, irq));
+    };
+    IrqLine& msip = line(virt_map::kIrqMSoft);
+    IrqLine& mtip = line(virt_map::kIrqMTimer);
+    IrqLine& meip = line(virt_map::kIrqMExt);
+    IrqLine& seip = line(virt_map::kIrqSExt);
+    p.platform->connect_hart(h, HartIrqLines{.msip = msip, .mtip = mtip, .meip = meip, .seip = seip});
+    p.envs.push_back(std::move(env));
+    p.harts.push_back(std::move(hart));
+  }
+
+  const Result<BootPlan> plan = p.platform->prepare_boot(images);
+  if (!plan) return Error{plan.error()};
+  for (auto& hart : p.harts) hart->invalidate_code();
+
+  p.console_poll.emplace(p.timers, ClockId::kRealtime, [&p](HostTime due) {
+    p.platform->poll_console();
+    p.console_poll->arm(due + kConsolePollPeriod);
+  });
+  p.console_poll->arm_in(kConsolePollPeriod);
+  return std::unique_ptr<Board>(new Board(std::move(parts)));
+}
+
+Status Board::reboot() {
+  Parts& p = *p_;
+  ++p.reboots;
+  p.platform->reset_devices();
+  const Result<BootPlan> plan = p.platform->prepare_boot(p.images);
+  if (!plan) return Error{plan.error()};
+  for (auto& hart : p.harts) hart->reset();
+  return ok_status();
+}
+
+void Board::stop() { p_->clocks.stop(); }
+void Board::resume() { p_->clocks.resume(); }
+
+BoardStats Board::stats() const {
+  Parts& p = *p_;  // reading clocks is logically const
+  BoardStats s;
+  s.guest_time = p.clocks.virtual_now().since_epoch();
+  s.host_time = p.host_time;
+  for (const auto& hart : p.harts) s.instructions += hart->retired();
+  s.timers_fired = p.timers_fired;
+  s.time_warped = p.time_warped;
+  s.time_slept_align = p.time_slept_align;
+  s.icount = p.icount.has_value();
+  s.icount_text = p.icount ? format_icount_options(p.options.icount) : "off";
+  if (p.icount) {
+    const AlignSummary a = p.icount->align_summary();
+    s.align = a.align;
+    s.host_minus_guest = a.host_minus_guest;
+    s.max_delay = a.max_delay;
+    s.max_advance = a.max_advance;
+    s.p50 = a.p50;
+    s.p99 = a.p99;
+    s.max_abs = a.max_abs;
+  }
+  s.guest_errors = p.log.count();
+  s.reboots = p.reboots;
+  return s;
+}
+
+}  // namespace vtime

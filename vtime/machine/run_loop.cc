@@ -1,0 +1,127 @@
+// Board::run: the run loop of docs/architecture.md, one thread, deterministic
+// under icount sleep=off. Per pass:
+//  1. every hart that is not waiting for an interrupt runs in turn, each after
+//     the due VIRTUAL timers ran, for what the icount engine grants (up to the
+//     next VIRTUAL deadline, exactly) - or, without icount, for a short slice
+//     that a newly armed timer cuts short;
+//  2. if every hart waits: warp (icount) or wait on the host until the next
+//     deadline or console input;
+//  3. the due timers of every clock run; align pacing sleeps off a lead.
+#include <fmt/format.h>
+
+#include <thread>
+
+#include "vtime/machine/board.h"
+#include "vtime/machine/board_parts.h"
+
+namespace vtime {
+namespace {
+
+// Without icount, VIRTUAL is host time and a hart runs this many instructions
+// between looks at the timers (tens of microseconds at interpreter speed).
+constexpr uint64_t kSliceInsns = 8192;
+
+bool runnable(const riscv::Hart& hart) {
+  return !hart.waiting_for_interrupt() || hart.wakeup_pending();
+}
+
+RunOutcome outcome_of(const FinisherRequest& request) {
+  switch (request.kind) {
+    case FinisherRequest::Kind::kPass:
+      return {RunOutcome::Kind::kPoweroff, 0, "poweroff"};
+    case FinisherRequest::Kind::kFail:
+      return {RunOutcome::Kind::kFailure, request.exit_status(),
+              fmt::format("exit code {}", request.code)};
+    case FinisherRequest::Kind::kReset:
+      return {RunOutcome::Kind::kReboot, 0, "reboot"};
+  }
+  return {};
+}
+
+}  // namespace
+
+RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
+  Parts& p = *p_;
+  p.loop_thread = std::this_thread::get_id();
+  const HostTime host_start = p.host.now();
+  p.clocks.resume();
+
+  bool limit_reached = false;
+  std::optional<GuestTimer> limit_timer;
+  if (guest_time_limit) {
+    limit_timer.emplace(p.timers, ClockId::kVirtual, [&](GuestTime) {
+      limit_reached = true;
+      if (p.running != nullptr) p.running->request_exit();
+    });
+    limit_timer->arm(p.clocks.virtual_now() + *guest_time_limit);
+  }
+
+  std::optional<RunOutcome> stuck;
+  auto done = [&] { return p.finish.has_value() || limit_reached || stuck.has_value(); };
+  const size_t n = p.harts.size();
+
+  while (!done() || (p.finish && p.finish->kind == FinisherRequest::Kind::kReset)) {
+    if (p.finish && p.finish->kind == FinisherRequest::Kind::kReset) {
+      p.finish.reset();
+      if (const Status s = reboot(); !s.ok()) {
+        p.host_time += p.host.now() - host_start;
+        return {RunOutcome::Kind::kReboot, 1, fmt::format("reboot failed: {}", s.error())};
+      }
+      continue;
+    }
+    size_t runnable_count = 0;
+    for (const auto& hart : p.harts) runnable_count += runnable(*hart) ? 1 : 0;
+
+    if (runnable_count > 0) {
+      if (p.icount) p.icount->set_runnable_harts(static_cast<uint32_t>(runnable_count));
+      for (size_t i = 0; i < n && !done(); ++i) {
+        const size_t h = (p.next_hart + i) % n;
+        riscv::Hart& hart = *p.harts[h];
+        p.timers_fired += p.timers.run_due(ClockId::kVirtual);
+        if (done() || !runnable(hart)) continue;
+        riscv::RunResult result;
+        if (p.icount) {
+          HartBudget& budget = *p.budgets[h];
+          const uint64_t grant = p.icount->grant(budget);
+          p.running = &hart;
+          result = grant > 0 ? hart.run(grant) : riscv::RunResult{};
+          p.running = nullptr;
+          p.icount->finish(budget, result.reason == riscv::StopReason::kWaitForInterrupt
+                                       ? HartStop::kWaitForInterrupt
+                                       : HartStop::kBudget);
+        } else {
+          p.running = &hart;
+          result = hart.run(kSliceInsns);
+          p.running = nullptr;
+        }
+        if (result.reason == riscv::StopReason::kTrapLoop) {
+          stuck = RunOutcome{RunOutcome::Kind::kStuck, 1,
+                             fmt::format("hart {} is stuck in a trap loop at pc {:#x}", h,
+                                         hart.pc())};
+        }
+      }
+      p.next_hart = (p.next_hart + 1) % n;
+    } else if (p.icount) {
+      const GuestTime before = p.clocks.virtual_now();
+      p.icount->idle();
+      p.time_warped += p.clocks.virtual_now() - before;
+    } else {
+      const Duration span = p.timers.deadline_in_any(
+          {ClockId::kVirtual, ClockId::kRealtime, ClockId::kHost, ClockId::kVirtualRt});
+      const HostTime now = p.host.now();
+      p.host.wait_until(span == kNoDeadline ? HostTime::never() : now + span);
+    }
+
+    p.timers_fired += p.timers.run_due(ClockId::kVirtual);
+    for (ClockId id : {ClockId::kRealtime, ClockId::kHost, ClockId::kVirtualRt}) p.timers.run_due(id);
+    if (p.icount) p.time_slept_align += p.icount->pace();
+  }
+
+  p.console.flush();
+  p.host_time += p.host.now() - host_start;
+  if (p.finish) return outcome_of(*p.finish);
+  if (stuck) return *stuck;
+  return {RunOutcome::Kind::kTimeLimit, 0, "guest time limit reached"};
+}
+
+}  // namespace vtime
