@@ -288,7 +288,7 @@ TEST(IcountAuto, PiControllerSettlesOnTheHostSpeed) {
 TEST(IcountAlign, FastGuestStaysUnderTheThresholdWithRightStatistics) {
   Rig rig("shift=3,align=on,align-threshold=1ms");
   // The host needs 4 ns for an 8 ns instruction: the guest would run 2x fast.
-  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 8, .host_per_insn = 4ns});
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 1000, .host_per_insn = 4ns});
   const HostTime h0 = rig.host.now();
   while (rig.now() - rig.start < 1s) run_round(rig.icount, rig.timers, {&cpu});
   const AlignSummary s = rig.icount.align_summary();
