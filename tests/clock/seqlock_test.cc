@@ -52,5 +52,16 @@ TEST(Seqlock, ASnapshotIsInvalidatedByALaterWrite) {
   EXPECT_TRUE(lock.read_valid(lock.read_begin()));
 }
 
+TEST(Seqlock, UpdateComputesTheValueWhileEarlierSnapshotsAreAlreadyInvalid) {
+  Seqlock<Pair> lock(Pair{1, 1});
+  const uint64_t seq = lock.read_begin();
+  lock.update([&] {
+    EXPECT_FALSE(lock.read_valid(seq));  // the count is odd while make() runs
+    return Pair{2, 3};
+  });
+  EXPECT_EQ(lock.read().y, 3);
+  EXPECT_EQ(lock.writes(), 1U);
+}
+
 }  // namespace
 }  // namespace vtime
