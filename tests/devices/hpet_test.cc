@@ -250,6 +250,20 @@ TEST_F(HpetTest, LateCallbacksMergeMissedPeriodsByDefault) {
   EXPECT_EQ(hpet_->periodic_engine(0).counters().dropped, 2u);
 }
 
+TEST(Hpet, RoutingToAnUnconnectedInputIsAGuestError) {
+  VirtualSim sim;
+  GuestLog log;
+  RecordingIrqLine line;
+  Hpet::Routes routes{};
+  routes[2] = &line;
+  Hpet hpet(sim.timers(), log, routes, {});
+  EXPECT_EQ(hpet.read(kTimer0 + kTnConfCap + 4, 4), 0b100u);  // Tn_INT_ROUTE_CAP
+  hpet.write(kTimer0 + kTnConfCap, 8, kTnIntEnbCnf | (uint64_t{5} << kTnIntRouteShift));
+  EXPECT_EQ(log.count(), 1u);
+  hpet.write(kTimer0 + kTnConfCap, 8, kTnIntEnbCnf | (uint64_t{2} << kTnIntRouteShift));
+  EXPECT_EQ(log.count(), 1u);
+}
+
 TEST(Hpet, ThirtyTwoTimersWidenTheWindow) {
   VirtualSim sim;
   GuestLog log;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/devices/virtual_sim.h"
+
 namespace vtime {
 namespace {
 
@@ -63,6 +65,18 @@ TEST(RecordingIrqLine, ClearingEventsKeepsCounters) {
   line.pulse();
   EXPECT_TRUE(line.events().empty());
   EXPECT_EQ(line.accepted(), 2u);
+}
+
+TEST(RecordingIrqLine, EventsCarryVirtualTimeWhenGivenTheClocks) {
+  testing::VirtualSim sim;
+  RecordingIrqLine line({.clocks = &sim.clocks()});
+  sim.step(3ms);
+  line.raise();
+  sim.step(2ms);
+  line.lower();
+  ASSERT_EQ(line.events().size(), 2u);
+  EXPECT_EQ(line.events()[0].at - sim.start(), 3ms);
+  EXPECT_EQ(line.events()[1].at - sim.start(), 5ms);
 }
 
 }  // namespace

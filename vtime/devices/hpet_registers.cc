@@ -123,6 +123,10 @@ void Hpet::write_timer_config(Comparator& t, uint64_t value, uint64_t mask) {
   const uint64_t old = t.config;
   const uint64_t next = merge(old, value, mask & kTnConfWritable);
   if ((old & kTnIntTypeCnf) != 0 && (next & kTnIntTypeCnf) == 0) clear_irq(t);  // level -> edge
+  const auto route = static_cast<unsigned>((next & kTnIntRouteMask) >> kTnIntRouteShift);
+  if ((route_cap_ & (1u << route)) == 0 && (next & kTnIntEnbCnf) != 0) {
+    log_.guest_error("hpet: timer {} routed to IRQ {}, which it cannot drive", t.index, route);
+  }
   t.config = next;
   const bool unmasked = (old & kTnIntEnbCnf) == 0 && (next & kTnIntEnbCnf) != 0;
   if (unmasked && t.level() && (isr_ & t.mask()) != 0 && enabled()) set_irq(t);
