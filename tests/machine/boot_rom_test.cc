@@ -93,6 +93,10 @@ TEST(BootRom, DeviceTreeInTinyRamStaysInsideRam) {
   EXPECT_LE(a + 0x1000, 0x8010'0000u);
 }
 
+TEST(BootRom, TopAddressIsTheHighestEightByteAlignedFit) {
+  EXPECT_EQ(device_tree_top_address(0x8000'0000, 2u << 20, 0x1001), 0x801f'eff8u);
+}
+
 TEST(BootRom, InstallCopiesRomAndDeviceTree) {
   GuestLog log;
   AddressMap map(log);

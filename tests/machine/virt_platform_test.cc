@@ -116,10 +116,22 @@ TEST(VirtPlatform, DeviceTreeHasOneCpuPerHart) {
   EXPECT_LT(fdt_path_offset(dtb, "/cpus/cpu@4"), 0);
 }
 
+TEST(VirtPlatform, SmallRamPutsTheDeviceTreeAtTheVeryTopWhenTheAlignedSpotIsTaken) {
+  Fixture f({.ram_bytes = 2ull << 20});  // QEMU's spot would be 0x8000_0000, over the kernel
+  auto plan = f.platform->prepare_boot(
+      {.bios = std::nullopt, .kernel = ImageFile{.label = "k", .bytes = {0x6f, 0, 0, 0}}});
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  const uint64_t addr = f.platform->dtb_address();
+  EXPECT_EQ(addr % 8, 0u);
+  EXPECT_LE(addr + f.platform->device_tree().size(), virt_map::kDramBase + (2u << 20));
+  EXPECT_GT(addr, virt_map::kDramBase + (1u << 20));
+  EXPECT_EQ(fdt_check_header(f.bus().ram_pointer(addr, 64)), 0);
+}
+
 TEST(VirtPlatform, ImagesThatReachTheDeviceTreeAreRejected) {
   Fixture f({.ram_bytes = 4ull << 20});
   auto plan = f.platform->prepare_boot(
-      {.bios = std::nullopt, .kernel = ImageFile{.label = "k", .bytes = std::vector<uint8_t>(3 << 20, 1)}});
+      {.bios = std::nullopt, .kernel = ImageFile{.label = "k", .bytes = std::vector<uint8_t>((4 << 20) - 64, 1)}});
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.error().find("reach the device tree"), std::string::npos);
 }

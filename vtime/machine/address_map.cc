@@ -16,13 +16,37 @@ namespace {
 // Guest memory is little-endian, like the only hosts we build for.
 static_assert(std::endian::native == std::endian::little);
 
-uint64_t load_le(const uint8_t* p, unsigned size) {
-  uint64_t v = 0;
-  std::memcpy(&v, p, size);
+// Fixed-size copies per case so each compiles to one move, not a memcpy call.
+template <class T>
+uint64_t load_as(const uint8_t* p) {
+  T v;
+  std::memcpy(&v, p, sizeof(T));
   return v;
 }
 
-void store_le(uint8_t* p, unsigned size, uint64_t v) { std::memcpy(p, &v, size); }
+uint64_t load_le(const uint8_t* p, unsigned size) {
+  switch (size) {
+    case 1: return *p;
+    case 2: return load_as<uint16_t>(p);
+    case 4: return load_as<uint32_t>(p);
+    default: return load_as<uint64_t>(p);
+  }
+}
+
+template <class T>
+void store_as(uint8_t* p, uint64_t v) {
+  const auto t = static_cast<T>(v);
+  std::memcpy(p, &t, sizeof(T));
+}
+
+void store_le(uint8_t* p, unsigned size, uint64_t v) {
+  switch (size) {
+    case 1: *p = static_cast<uint8_t>(v); return;
+    case 2: store_as<uint16_t>(p, v); return;
+    case 4: store_as<uint32_t>(p, v); return;
+    default: store_as<uint64_t>(p, v); return;
+  }
+}
 
 bool valid_size(unsigned size) { return size == 1 || size == 2 || size == 4 || size == 8; }
 

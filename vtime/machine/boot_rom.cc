@@ -56,6 +56,11 @@ uint64_t device_tree_address(uint64_t ram_base, uint64_t ram_size, uint64_t dtb_
   return addr >= ram_base ? addr : ((top - dtb_size) & ~uint64_t{15});
 }
 
+uint64_t device_tree_top_address(uint64_t ram_base, uint64_t ram_size, uint64_t dtb_size) {
+  constexpr uint64_t k3GiB = uint64_t{3} << 30;
+  return (ram_base + std::min(ram_size, k3GiB) - dtb_size) & ~uint64_t{7};
+}
+
 Status install_boot_rom(AddressMap& map, const BootRomConfig& config,
                         std::span<const uint8_t> dtb) {
   const std::span<uint8_t> dtb_dest = map.host_span(config.dtb_address, dtb.size());

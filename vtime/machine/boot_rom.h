@@ -44,6 +44,9 @@ std::vector<uint8_t> boot_rom_image(const BootRomConfig& config);
 // (but no higher than 3 GiB above RAM's base, so 32-bit kernels reach it) minus
 // the tree's size, aligned down to 2 MiB. Precondition: dtb_size <= ram_size.
 uint64_t device_tree_address(uint64_t ram_base, uint64_t ram_size, uint64_t dtb_size);
+// The fallback when that spot would overlap the loaded images (RAM of a few
+// MiB): the highest 8-byte-aligned address that holds the tree, same 3 GiB cap.
+uint64_t device_tree_top_address(uint64_t ram_base, uint64_t ram_size, uint64_t dtb_size);
 
 // Copies `dtb` to `dtb_address` in RAM and the ROM image to the ROM region at
 // virt_map::kMromBase (both must be mapped). Fails with one sentence when the

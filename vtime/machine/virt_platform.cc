@@ -69,12 +69,20 @@ Result<BootPlan> VirtPlatform::prepare_boot(const BootImages& images) {
   if (!blob.ok()) return Error{blob.error()};
   if (blob->size() > options_.ram_bytes) return Error{"RAM is too small to hold the device tree"};
   dtb_ = std::move(blob).value();
-  dtb_address_ = device_tree_address(virt_map::kDramBase, options_.ram_bytes, dtb_.size());
-  for (const auto& image : {plan->firmware, plan->kernel}) {
-    if (image && dtb_address_ < image->high && image->low < dtb_address_ + dtb_.size()) {
-      return Error{fmt::format("the loaded images reach the device tree at {:#x}; give more RAM with -m",
-                               dtb_address_)};
+  const auto overlaps_images = [&](uint64_t addr) {
+    for (const auto& image : {plan->firmware, plan->kernel}) {
+      if (image && addr < image->high && image->low < addr + dtb_.size()) return true;
     }
+    return false;
+  };
+  dtb_address_ = device_tree_address(virt_map::kDramBase, options_.ram_bytes, dtb_.size());
+  if (overlaps_images(dtb_address_)) {
+    // Small RAM: QEMU's 2 MiB-aligned spot lands on the images; use the very top.
+    dtb_address_ = device_tree_top_address(virt_map::kDramBase, options_.ram_bytes, dtb_.size());
+  }
+  if (overlaps_images(dtb_address_)) {
+    return Error{fmt::format("the loaded images reach the device tree at {:#x}; give more RAM with -m",
+                             dtb_address_)};
   }
   Status s = install_boot_rom(map_, {.start_pc = plan->start_pc, .dtb_address = dtb_address_,
                                      .next_addr = plan->next_addr,
