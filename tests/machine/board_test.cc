@@ -1,0 +1,152 @@
+// The board as a whole, driven by the manual host clock and tiny hand-encoded
+// guests (raw binaries loaded at 0x8000_0000 with -bios none).
+#include "vtime/machine/board.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+#include "vtime/devices/console_backend.h"
+#include "vtime/time/manual_host_clock.h"
+
+namespace vtime {
+namespace {
+
+std::vector<uint8_t> program(std::initializer_list<uint32_t> words) {
+  std::vector<uint8_t> bytes(words.size() * 4);
+  size_t i = 0;
+  for (uint32_t w : words) std::memcpy(&bytes[4 * i++], &w, 4);
+  return bytes;
+}
+
+// Writes `value` (lui t1, hi; addi t1, t1, lo) to the SiFive test device, then spins.
+std::vector<uint8_t> finisher_program(uint32_t lui_t1, uint32_t addi_t1) {
+  return program({
+      0x001002b7,  // lui  t0, 0x100          t0 = 0x100000 (test device)
+      lui_t1,      // lui  t1, ...
+      addi_t1,     // addi t1, t1, ...
+      0x0062a023,  // sw   t1, 0(t0)
+      0x0000006f,  // j    .
+  });
+}
+const std::vector<uint8_t> kPoweroff = finisher_program(0x00005337, 0x55530313);   // 0x5555
+const std::vector<uint8_t> kFailWith3 = finisher_program(0x00033337, 0x33330313);  // 0x33333
+const std::vector<uint8_t> kReboot = finisher_program(0x00007337, 0x77730313);     // 0x7777
+const std::vector<uint8_t> kWaitForever = program({
+    0x10500073,  // wfi             (no interrupt is ever enabled)
+    0xffdff06f,  // j    .-4
+});
+
+BootImages kernel(const std::vector<uint8_t>& bytes) {
+  BootImages images;
+  images.kernel = ImageFile{"test kernel", bytes};
+  return images;
+}
+
+BoardOptions icount_options(std::string_view spec) {
+  BoardOptions options;
+  options.ram_bytes = 8ull << 20;
+  options.icount = *parse_icount_options(spec);
+  return options;
+}
+
+struct Fixture {
+  ManualHostClock host;
+  BufferConsole console;
+  std::unique_ptr<Board> board;
+  Fixture(const BoardOptions& options, const std::vector<uint8_t>& guest) {
+    auto created = Board::create(host, console, options, kernel(guest));
+    EXPECT_TRUE(created.ok()) << created.error();
+    if (created.ok()) board = std::move(created).value();
+  }
+};
+
+TEST(Board, RejectsHartCountsOutsideOneToEight) {
+  ManualHostClock host;
+  BufferConsole console;
+  for (unsigned harts : {0u, 9u}) {
+    BoardOptions options;
+    options.harts = harts;
+    const auto board = Board::create(host, console, options, kernel(kPoweroff));
+    ASSERT_FALSE(board.ok());
+    EXPECT_NE(board.error().find("hart"), std::string::npos) << board.error();
+  }
+}
+
+TEST(Board, PoweroffEndsTheRunWithStatusZero) {
+  Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
+  const RunOutcome outcome = f.board->run();
+  EXPECT_EQ(outcome.kind, RunOutcome::Kind::kPoweroff);
+  EXPECT_EQ(outcome.exit_status, 0);
+}
+
+TEST(Board, AFailureCodeBecomesTheExitStatus) {
+  Fixture f(icount_options("shift=4,sleep=off"), kFailWith3);
+  const RunOutcome outcome = f.board->run();
+  EXPECT_EQ(outcome.kind, RunOutcome::Kind::kFailure);
+  EXPECT_EQ(outcome.exit_status, 3);
+}
+
+TEST(Board, GuestTimeStartsAtZeroAndCountsEveryInstructionUnderIcount) {
+  // 6 boot ROM instructions, then 4 up to and including the store: the device
+  // sees the store as the 10th instruction, 10 x 16 ns.
+  Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
+  f.host.advance(5s);  // host time before the run never reaches the guest
+  f.board->run();
+  EXPECT_EQ(f.board->stats().instructions, 10u);
+  EXPECT_EQ(f.board->stats().guest_time, 160ns);
+}
+
+TEST(Board, AnIdleGuestUnderSleepOffWarpsExactlyToTheTimeLimit) {
+  Fixture f(icount_options("shift=4,sleep=off"), kWaitForever);
+  const RunOutcome outcome = f.board->run(250ms);
+  EXPECT_EQ(outcome.kind, RunOutcome::Kind::kTimeLimit);
+  EXPECT_EQ(f.board->stats().guest_time, 250ms);
+  EXPECT_GT(f.board->stats().time_warped, 249ms);
+}
+
+TEST(Board, RebootReloadsTheImagesAndRunsOn) {
+  Fixture f(icount_options("shift=4,sleep=off"), kReboot);
+  const RunOutcome outcome = f.board->run(100us);
+  EXPECT_EQ(outcome.kind, RunOutcome::Kind::kTimeLimit);
+  // Each boot is 10 instructions (160 ns) of guest time: hundreds of reboots.
+  EXPECT_GT(f.board->stats().reboots, 500u);
+  EXPECT_EQ(f.board->stats().guest_time, 100us);
+}
+
+TEST(Board, StopAndResumeKeepGuestTimeContinuousWithoutIcount) {
+  BoardOptions options;
+  options.ram_bytes = 8ull << 20;
+  Fixture f(options, kWaitForever);
+  f.board->run(40ms);  // idle: the loop waits on the (manual) host until the limit
+  EXPECT_EQ(f.board->stats().guest_time, 40ms);
+  f.board->stop();
+  f.host.advance(10s);
+  f.board->resume();
+  EXPECT_EQ(f.board->stats().guest_time, 40ms);  // the stopped 10 s are not guest time
+  f.board->run(40ms);
+  EXPECT_EQ(f.board->stats().guest_time, 80ms);
+}
+
+TEST(Board, TwoBoardsInOneProcessDoNotInterfere) {
+  Fixture a(icount_options("shift=4,sleep=off"), kWaitForever);
+  Fixture b(icount_options("shift=2,sleep=off"), kFailWith3);
+  EXPECT_EQ(b.board->run().exit_status, 3);
+  a.board->run(1ms);
+  EXPECT_EQ(a.board->stats().guest_time, 1ms);
+  EXPECT_EQ(b.board->stats().guest_time, 40ns);  // 10 instructions x 4 ns
+}
+
+TEST(Board, RunsTheSameGuestIdenticallyTwice) {
+  Fixture a(icount_options("shift=3,sleep=off"), kReboot);
+  Fixture b(icount_options("shift=3,sleep=off"), kReboot);
+  b.host.set_advance_per_read(7us);  // a slower, busier host changes nothing
+  a.board->run(50us);
+  b.board->run(50us);
+  EXPECT_EQ(a.board->stats().reboots, b.board->stats().reboots);
+  EXPECT_EQ(a.board->stats().instructions, b.board->stats().instructions);
+}
+
+}  // namespace
+}  // namespace vtime
