@@ -283,6 +283,23 @@ TEST(IcountAuto, PiControllerSettlesOnTheHostSpeed) {
   }
 }
 
+TEST(IcountAuto, WithAlignThePiControllerTakesOverAndSleepsStop) {
+  Rig rig("shift=auto,auto=pi,align=on");
+  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.block = 10'000, .host_per_insn = 3ns});
+  const GuestTime rt0 = rig.clocks.virtual_rt_now();
+  uint64_t sleeps_at_5s = 0;
+  while (rig.clocks.virtual_rt_now() - rt0 < 10s) {
+    run_round(rig.icount, rig.timers, {&cpu});
+    if (sleeps_at_5s == 0 && rig.clocks.virtual_rt_now() - rt0 >= 5s) {
+      sleeps_at_5s = rig.icount.align_summary().sleeps;
+    }
+  }
+  EXPECT_GT(sleeps_at_5s, 0u);                                 // align capped the start
+  EXPECT_EQ(rig.icount.align_summary().sleeps, sleeps_at_5s);  // then the rate was right
+  EXPECT_NEAR(rig.icount.period().ns(), 3.0, 0.03);
+  EXPECT_LE(rig.icount.align_summary().max_advance, 3ms + 750us);
+}
+
 // --- align -----------------------------------------------------------------------
 
 TEST(IcountAlign, FastGuestStaysUnderTheThresholdWithRightStatistics) {

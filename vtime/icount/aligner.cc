@@ -29,6 +29,7 @@ Duration Aligner::pace(GuestTime virtual_now) {
   const Duration overshoot = std::max(slept - ask, Duration(0));
   latency_ = (3 * latency_ + overshoot) / 4;
   stats_.record_sleep(slept);
+  total_slept_ += slept;
   return slept;
 }
 

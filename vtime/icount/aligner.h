@@ -39,6 +39,8 @@ class Aligner {
   void reset_stats() { stats_.reset(); }
   // Current estimate of how late the host wakes up from a sleep.
   Duration wake_latency() const { return latency_; }
+  // Host time slept since construction (not reset with the statistics).
+  Duration total_slept() const { return total_slept_; }
 
  private:
   HostClock& host_;
@@ -47,6 +49,7 @@ class Aligner {
   AlignStats stats_;
   LateWarning late_;
   Duration latency_{0};
+  Duration total_slept_{0};
 };
 
 }  // namespace vtime

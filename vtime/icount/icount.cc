@@ -179,7 +179,8 @@ void Icount::adjust_rate() {
   const RateSample sample{.virtual_now = clock_.now(),
                           .virtual_rt_now = clocks_.virtual_rt_now(),
                           .retired = clock_.retired(),
-                          .idle = idle_rt_};
+                          // Host time the guest did not execute: idle warps and align sleeps.
+                          .idle = idle_rt_ + aligner_.total_slept()};
   nominal_ = controller_->adjust(sample, nominal_);
   quantum_insns_ = nominal_.insns_for(options_.icount.quantum, Round::kUp);
   clock_.set_period(nominal_.shared_by(runnable_));

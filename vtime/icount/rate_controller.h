@@ -22,7 +22,7 @@ struct RateSample {
   GuestTime virtual_now;     // VIRTUAL
   GuestTime virtual_rt_now;  // VIRTUAL_RT
   uint64_t retired = 0;      // instructions retired so far (monotonic counter)
-  Duration idle{0};          // VIRTUAL_RT spent idle (warped) so far (monotonic)
+  Duration idle{0};          // VIRTUAL_RT not spent executing (idle, align sleeps) so far
 };
 
 class RateController {
