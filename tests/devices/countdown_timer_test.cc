@@ -149,6 +149,30 @@ TEST(CountdownTimer, CounterReadsExactlyWithAFractionalPeriod) {
   EXPECT_EQ(b.timer.count(), 1'499'999u);
 }
 
+// 2^40 counts of 1.5000000002 ns (about 27 minutes), read 1 ns in: the
+// deadline is 1649267441920 ns away, 1649267441919 remain.
+void start_long_fractional(CountdownTimer& timer) {
+  CountdownTimer::Transaction tx(timer);
+  timer.set_period(1ns, 0x8000'0001);
+  timer.set_count(uint64_t{1} << 40);
+  timer.run(CountdownMode::kOneShot);
+}
+
+TEST(CountdownTimer, LongFractionalCountdownReadsTheExactQuotientRoundedDown) {
+  Bench b;
+  start_long_fractional(b.timer);
+  b.at(1ns);
+  EXPECT_EQ(b.timer.count(), 1'099'511'627'775u);  // 1099511627775.33 rounded down
+}
+
+TEST(CountdownTimer, QemuDivisionReadsLowForLongFractionalCountdowns) {
+  Bench b({.division = CountDivision::kQemu64});
+  start_long_fractional(b.timer);
+  b.at(1ns);
+  // Normalising by 23 bits drops 9 fraction bits and rounds the divisor up.
+  EXPECT_EQ(b.timer.count(), 1'099'511'540'564u);
+}
+
 TEST(CountdownTimer, ShortPeriodicCountdownIsStretchedToTenMicroseconds) {
   Bench b;
   {

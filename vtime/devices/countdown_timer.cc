@@ -1,6 +1,8 @@
 #include "vtime/devices/countdown_timer.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <string>
 
@@ -20,9 +22,28 @@ constexpr std::array<std::pair<Flag, std::string_view>, 6> kFlagNames = {{
     {&CountdownPolicy::trigger_only_on_decrement, "trigger_only_on_decrement"},
 }};
 
-// `whole` + `frac`/2^32 ns as a 64.32 fixed-point value.
-Uint128 fixed_period(Duration whole, uint32_t frac) {
-  return (static_cast<Uint128>(whole.count()) << 32) | frac;
+// floor(rem / (period + frac/2^32)), exactly (128-bit).
+uint64_t counts_remaining_exact(uint64_t rem, uint64_t period, uint32_t frac) {
+  const Uint128 divisor = (static_cast<Uint128>(period) << 32) | frac;
+  const Uint128 q = (static_cast<Uint128>(rem) << 32) / divisor;
+  return q > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(q);
+}
+
+// The same quotient the way QEMU computes it in 64 bits: normalise numerator
+// and divisor by one shift, keep the fraction bits that fit, and round the
+// divisor up when some are lost - never high, but low by up to rem * 2^-s
+// relative when the remaining time is long and the period has a fraction.
+uint64_t counts_remaining_qemu(uint64_t rem, uint64_t period, uint32_t frac) {
+  const int shift = std::min(std::countl_zero(rem), std::countl_zero(period));
+  rem <<= shift;
+  uint64_t divisor = shift >= 64 ? 0 : period << shift;
+  if (shift >= 32) {
+    divisor |= uint64_t{frac} << (shift - 32);
+  } else {
+    if (shift > 0) divisor |= frac >> (32 - shift);
+    if (static_cast<uint32_t>(uint64_t{frac} << shift) != 0) divisor += 1;
+  }
+  return divisor == 0 ? 0 : rem / divisor;
 }
 
 }  // namespace
@@ -213,11 +234,11 @@ uint64_t CountdownTimer::count() {
     Duration period;
     uint32_t frac = 0;
     effective_period(delta_, period, frac);
-    const Uint128 divisor = fixed_period(period, frac);
-    if (divisor == 0) return delta_;
+    if (period.count() == 0 && frac == 0) return delta_;
     const auto rem = static_cast<uint64_t>((next_event_ - t).count());
-    const Uint128 q = (static_cast<Uint128>(rem) << 32) / divisor;  // rounds down
-    counter = q > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(q);
+    const auto whole = static_cast<uint64_t>(period.count());
+    counter = options_.division == CountDivision::kQemu64 ? counts_remaining_qemu(rem, whole, frac)
+                                                          : counts_remaining_exact(rem, whole, frac);
     if (p.wrap_after_one_period && periodic() && delta_ == limit_) {
       // The extra period at zero after a wrap reads as zero.
       if (t == last_event_ && counter == limit_ + 1) return 0;

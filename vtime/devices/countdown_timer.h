@@ -40,6 +40,10 @@ Result<CountdownPolicy> parse_countdown_policy(std::string_view names);
 std::string countdown_policy_names(const CountdownPolicy& policy);
 
 enum class CountdownMode : uint8_t { kStopped, kPeriodic, kOneShot };
+// How count() divides the remaining time by a fractional period. Both round
+// down; kQemu64 reproduces QEMU's 64-bit normalised division, which reads
+// lower than the exact quotient for long countdowns with a fractional period.
+enum class CountDivision : uint8_t { kExact, kQemu64 };
 enum class LimitReload : uint8_t { kKeepCount, kReloadCount };
 
 class CountdownTimer {
@@ -51,7 +55,8 @@ class CountdownTimer {
     // clamp against host overload). Duration::zero() turns it off, as icount
     // and deterministic runs want.
     Duration min_periodic_countdown = 10us;
-    GuestLog* log = nullptr;  // "period zero" and "delta zero" guest errors
+    CountDivision division = CountDivision::kExact;
+    GuestLog* log = nullptr;  // "period zero" guest errors
   };
 
   // `trigger` is required; the policy must be valid() (asserted).
