@@ -5,7 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <numeric>
+#include <sstream>
+#include <string>
+#include <vector>
 
 #include "tests/riscv/test_env.h"
 
@@ -223,6 +227,45 @@ TEST(Hart, ResetBetweenRunsRestartsAtTheResetVectorInMachineMode) {
   EXPECT_EQ(rig.hart.priv(), Priv::kMachine);
   EXPECT_EQ(rig.hart.run(5).executed, 5u);
   EXPECT_EQ(rig.hart.reg(kA0), 1u);
+}
+
+TEST(Hart, TracerSeesEveryInstructionWithItsMnemonic) {
+  struct Recorder : InsnTracer {
+    void on_insn(uint64_t pc, uint32_t raw, unsigned len, const char* mnemonic) override {
+      std::ostringstream line;
+      line << std::hex << pc << ' ' << raw << '/' << len << ' ' << mnemonic;
+      seen.push_back(line.str());
+    }
+    std::vector<std::string> seen;
+  } recorder;
+  Rig rig;
+  rig.env.put_words(kRamBase, {0x00150513, 0xffdff06f});  // addi a0, a0, 1; j .-4
+  rig.hart.set_tracer(&recorder);
+  EXPECT_EQ(rig.hart.run(3).executed, 3u);
+  EXPECT_EQ(recorder.seen, (std::vector<std::string>{
+                               "80000000 150513/4 addi", "80000004 ffdff06f/4 jal",
+                               "80000000 150513/4 addi"}));
+  rig.hart.set_tracer(nullptr);
+  rig.hart.run(10);
+  EXPECT_EQ(recorder.seen.size(), 3u);
+  EXPECT_EQ(rig.hart.reg(kA0), 7u);
+}
+
+TEST(Hart, BlockCacheStartsOverInsteadOfGrowingWithoutBound) {
+  Rig rig;
+  // 15 pages of c.nop entered at every halfword: each entry is a new block of
+  // up to 64 Ops, about 1.9 M Ops in all, beyond the cache's bound of 1 Mi.
+  const uint64_t end = kRamBase + kRamSize - kPageSize;
+  for (uint64_t a = kRamBase; a < end; a += 2) rig.env.put(a, 2, 0x0001);  // c.nop
+  size_t most = 0;
+  for (uint64_t a = kRamBase; a < end; a += 2) {
+    rig.hart.set_pc(a);
+    rig.hart.run(1);
+    most = std::max(most, rig.hart.cached_blocks());
+  }
+  EXPECT_LT(rig.hart.cached_blocks(), (end - kRamBase) / 2);
+  EXPECT_LT(most, (end - kRamBase) / 2) << "the cache started over at least once";
+  EXPECT_EQ(rig.hart.retired(), (end - kRamBase) / 2);
 }
 
 TEST(Hart, StopsWhenTheGuestIsStuckTakingTraps) {

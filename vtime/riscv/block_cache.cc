@@ -20,6 +20,7 @@ Block* BlockCache::find_slow(uint64_t pc) {
 Block* BlockCache::insert(std::unique_ptr<Block> block, uint64_t begin, uint64_t end) {
   Block* b = block.get();
   mark_code(begin, end);
+  op_count_ += b->count;
   blocks_[b->pc] = std::move(block);
   direct_[slot_of(b->pc)] = b;
   return b;
@@ -29,6 +30,7 @@ void BlockCache::clear() {
   direct_.fill(nullptr);
   blocks_.clear();
   code_.clear();
+  op_count_ = 0;
 }
 
 void BlockCache::mark_code(uint64_t begin, uint64_t end) {

@@ -37,6 +37,8 @@ class BlockCache {
   // Whether [paddr, paddr + size) touches bytes some cached block was built from.
   bool overlaps_code(uint64_t paddr, unsigned size) const;
   size_t size() const { return blocks_.size(); }
+  // Ops held by all blocks, to bound the memory a guest can make the cache use.
+  size_t op_count() const { return op_count_; }
 
  private:
   static constexpr size_t kDirectSlots = 4096;
@@ -47,6 +49,7 @@ class BlockCache {
   std::array<Block*, kDirectSlots> direct_{};
   std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;
   std::unordered_map<uint64_t, uint64_t> code_;  // page number -> granule bit mask
+  size_t op_count_ = 0;
 };
 
 }  // namespace vtime::riscv

@@ -50,6 +50,11 @@ bool Hart::wakeup_pending() const { return (pending() & csr_.mie) != 0; }
 
 void Hart::invalidate_code() { attention_.fetch_or(kAttnFlush, std::memory_order_relaxed); }
 
+void Hart::set_tracer(InsnTracer* tracer) {
+  tracer_ = tracer;
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);  // rebuild with the new block size
+}
+
 void Hart::flush_tlb() {
   std::fill(std::begin(read_tlb_), std::end(read_tlb_), TlbEntry{});
   std::fill(std::begin(write_tlb_), std::end(write_tlb_), TlbEntry{});
@@ -94,6 +99,10 @@ RunResult Hart::run(uint64_t budget) {
       b = block_at(pc_);
       if (!b) continue;  // fetch fault taken; go on at the trap vector
     }
+    if (tracer_) [[unlikely]] {
+      const Op& first = b->ops[0];
+      tracer_->on_insn(first.pc, first.raw, first.len, decoder_.mnemonic(first.raw, first.len));
+    }
     const uint64_t left = budget_end_ - run_retired_;
     cur_ops_ = b->count <= left ? b->ops.get() : prefix_of(*b, left);
     const Op* op = cur_ops_;
@@ -117,6 +126,7 @@ Block* Hart::block_at(uint64_t pc) {
   uint64_t end = pc;
   std::unique_ptr<Block> built = build_block(pc, end);
   if (!built) return nullptr;
+  if (blocks_.op_count() + built->count > kMaxCachedOps) blocks_.clear();  // not inside a block here
   // Stores into these pages must now take the slow path that checks for code.
   for (uint64_t page = pc >> kPageBits; page <= (end - 1) >> kPageBits; ++page) {
     TlbEntry& e = write_tlb_[page & (kTlbSize - 1)];
@@ -142,7 +152,8 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t& end) {
     return true;
   };
   bool ends = false;
-  while (n < kMaxBlockInsns && !ends) {
+  const unsigned max_insns = tracer_ ? 1 : kMaxBlockInsns;
+  while (n < max_insns && !ends) {
     uint16_t lo = 0;
     if (!fetch16(p, lo)) {
       fault_addr = p;

@@ -32,6 +32,17 @@ struct RunResult {
   StopReason reason = StopReason::kBudgetExhausted;
 };
 
+// Sees every instruction before it executes (for -d in_asm style traces and
+// debugging). Tracing builds one-instruction blocks, so it is slow; off costs
+// one test per block.
+class InsnTracer {
+ public:
+  virtual ~InsnTracer() = default;
+  // `raw` holds 16 bits when `len` is 2; `mnemonic` is the table row's
+  // ("illegal" when none matches; compressed forms give their 32-bit row's).
+  virtual void on_insn(uint64_t pc, uint32_t raw, unsigned len, const char* mnemonic) = 0;
+};
+
 struct HartOptions {
   uint64_t hart_id = 0;
   uint64_t reset_pc = 0x1000;
@@ -68,6 +79,8 @@ class Hart {
   // Forget every cached block (the board changed guest code behind the hart's
   // back, e.g. loading a program or DMA into code).
   void invalidate_code();
+  // Starts (non-null) or stops (nullptr) tracing; not owned. Between runs.
+  void set_tracer(InsnTracer* tracer);
   // Forget every cached host page pointer (the board changed its memory map).
   void flush_tlb();
   // Architectural reset: M mode, pc = reset_pc, mstatus.MIE = 0, caches dropped.
@@ -133,6 +146,9 @@ class Hart {
   static constexpr uint32_t kAttnIrq = 1, kAttnExit = 2, kAttnFlush = 4, kAttnWfi = 8, kAttnTrapLoop = 16;
   static constexpr unsigned kMaxBlockInsns = 64;
   static constexpr unsigned kTrapLoopLimit = 64;
+  // A guest jumping to ever new addresses must not grow the cache without end:
+  // past this many cached Ops (32 MiB) the cache starts over.
+  static constexpr size_t kMaxCachedOps = size_t{1} << 20;
 
   static size_t tlb_index(uint64_t addr) { return (addr >> kPageBits) & (kTlbSize - 1); }
   static bool within_page(uint64_t addr, unsigned size) {
@@ -158,6 +174,7 @@ class Hart {
   bool counter_allowed(uint16_t num) const;
 
   HartEnv& env_;
+  InsnTracer* tracer_ = nullptr;
   uint64_t hart_id_;
   uint64_t reset_pc_;
   Decoder decoder_;
