@@ -250,6 +250,43 @@ TEST_F(HpetTest, LateCallbacksMergeMissedPeriodsByDefault) {
   EXPECT_EQ(hpet_->periodic_engine(0).counters().dropped, 2u);
 }
 
+class HpetSlewTest : public HpetTest {
+ protected:
+  HpetSlewTest() : HpetTest({.driftfix = HpetDriftfix::kSlew}) {}
+};
+
+TEST_F(HpetSlewTest, LateCallbacksAreReinjectedAtTwiceTheRate) {
+  w64(kGenConf, kEnableCnf);
+  w64(timer_reg(0, kTnConfCap), kTnIntEnbCnf | kTnTypeCnf | kTnValSetCnf | route(4));
+  w64(timer_reg(0, kTnComparator), 100'000);  // 1 ms
+  at(1ms);
+  sim_.skip(2ms);  // the 2 ms slot is missed; served with the 3 ms one
+  sim_.run_due();
+  at(6ms);
+  EXPECT_EQ(edges(4), (std::vector<Duration>{1ms, 3ms, 3500us, 4ms, 5ms, 6ms}));
+  EXPECT_EQ(hpet_->periodic_engine(0).counters().reinjected, 1u);
+  EXPECT_EQ(hpet_->periodic_engine(0).counters().delivered, 6u);
+}
+
+TEST_F(HpetSlewTest, UnclearedLevelStatusCoalescesAndIsMadeUpLater) {
+  lines_[4] = std::make_unique<RecordingIrqLine>(RecordingIrqLine::Options{.clocks = &sim_.clocks()});
+  Hpet::Routes routes{};
+  routes[4] = lines_[4].get();
+  hpet_ = std::make_unique<Hpet>(sim_.timers(), log_, routes, Hpet::Options{.driftfix = HpetDriftfix::kSlew});
+  w64(kGenConf, kEnableCnf);
+  w64(timer_reg(0, kTnConfCap),
+      kTnIntEnbCnf | kTnIntTypeCnf | kTnTypeCnf | kTnValSetCnf | route(4));
+  w64(timer_reg(0, kTnComparator), 100'000);
+  at(2ms);  // the guest sat on the 1 ms tick: the 2 ms one merges into it
+  EXPECT_EQ(hpet_->periodic_engine(0).counters().coalesced, 1u);
+  EXPECT_EQ(hpet_->periodic_engine(0).counters().backlog, 1u);
+  w64(kGintrSta, 1);  // handler: clear status, then complete at the controller
+  line(4).acknowledge();
+  at(2500us);
+  EXPECT_EQ(hpet_->periodic_engine(0).counters().reinjected, 1u);
+  EXPECT_TRUE(line(4).level());
+}
+
 TEST(Hpet, RoutingToAnUnconnectedInputIsAGuestError) {
   VirtualSim sim;
   GuestLog log;
