@@ -8,7 +8,7 @@ namespace vtime {
 // one file that needs VmClocks, so a stand-alone list links without it.
 
 TimerBase::TimerBase(TimerList& list, RawCallback callback, TimerOptions options)
-    : list_(&list), callback_(std::move(callback)), options_(options) {
+    : list_(&list), options_(options), callback_(std::move(callback)) {
   assert(callback_ && "a timer needs a callback");
   list_->attach(*this);
 }

@@ -56,15 +56,17 @@ class TimerBase {
 
  private:
   friend class TimerList;
+  // What arming touches comes first, so an arm reads one cache line of the
+  // timer; the callback is only read when it fires.
   TimerList* const list_;
-  const RawCallback callback_;
-  const TimerOptions options_;
   // Written by TimerList under its lock; due_ is also read lock-free by
   // pending()/expire_raw() on any thread. Duration::max() means idle.
   std::atomic<int64_t> due_{Duration::max().count()};
   uint32_t slot_ = 0;   // the list's handle for this timer (see TimerHeap)
   uint8_t queue_ = 0;   // which of the list's per-attribute heaps
   timer_detail::Where where_ = timer_detail::Where::kIdle;
+  const TimerOptions options_;
+  const RawCallback callback_;
 };
 
 template <class Domain>
