@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -131,6 +132,15 @@ TEST(TimerGroup, NotifyHookHearsEarlierDeadlinesAndClockChanges) {
   heard.clear();
   f.clocks.enable(ClockId::kVirtual);  // its deadlines count again
   EXPECT_EQ(heard, std::vector<ClockId>{ClockId::kVirtual});
+}
+
+TEST(TimerGroup, NotifyHookHearsAResume) {
+  GroupFixture f;
+  std::vector<ClockId> heard;
+  f.clocks.stop();
+  f.group.set_notify_hook([&](ClockId id) { heard.push_back(id); });
+  f.clocks.resume();  // VIRTUAL moves again: its deadlines need a fresh look
+  EXPECT_NE(std::find(heard.begin(), heard.end(), ClockId::kVirtual), heard.end());
 }
 
 TEST(TimerGroup, ClockChangesAfterTheGroupIsGoneReachNoHook) {
