@@ -95,7 +95,7 @@ TEST(Csr, MepcClearsBitZero) {
 
 TEST(Csr, MipMachineBitsAreDrivenByTheBoardOnly) {
   Rig rig;
-  rig.hart.set_pending(irq::kMtip, true);
+  rig.hart.set_pending(irq::kMtip | irq::kSeip, true);  // SEIP: no S mode, reads as 0
   run_machine(rig, {0x34431073 /* csrw mip, t1 */, 0x34402573 /* csrr a0, mip */}, 0);
   EXPECT_EQ(rig.hart.reg(kA0), irq::kMtip);
   EXPECT_EQ(trap_cause(rig), 0u);

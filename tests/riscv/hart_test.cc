@@ -112,6 +112,12 @@ TEST(Hart, ShrinkingTheBudgetFromADeviceStopsRightAfterTheAccess) {
   r = rig2.hart.run(100);
   EXPECT_EQ(r.executed, 2u);
   EXPECT_EQ(rig2.hart.reg(kA1), 1u);
+  // A huge allowance never grows the budget (nor wraps around).
+  Rig rig3;
+  rig3.env.put_words(kRamBase, {0x0002a503, 0x00158593, 0x00158593, 0x00158593});
+  rig3.hart.set_reg(kT0, kDevice);
+  rig3.env.on_device = [&] { rig3.hart.shrink_budget(~uint64_t{0}); };
+  EXPECT_EQ(rig3.hart.run(3).executed, 3u);
 }
 
 TEST(Hart, TimeAndCountersReadTheExactCountAtTheInstruction) {

@@ -72,7 +72,7 @@ std::optional<uint64_t> Hart::csr_read(uint16_t num, const Op* op) {
     case csr::kMepc: return csr_.mepc;
     case csr::kMcause: return csr_.mcause;
     case csr::kMtval: return csr_.mtval;
-    case csr::kMip: return pending();
+    case csr::kMip: return pending() & irq::kMachineBits;  // S bits do not exist yet
     case csr::kMcycle: return count + csr_.mcycle_offset;
     case csr::kMinstret: return count + csr_.minstret_offset;
     // medeleg / mideleg do not exist without S mode (privileged spec §3.1.8).

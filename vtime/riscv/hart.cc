@@ -30,7 +30,7 @@ void Hart::reset() {
 void Hart::request_exit() { attention_.fetch_or(kAttnExit, std::memory_order_relaxed); }
 
 void Hart::shrink_budget(uint64_t more) {
-  budget_end_ = std::min(budget_end_, synced_ + more);
+  if (more < budget_end_ - std::min(budget_end_, synced_)) budget_end_ = synced_ + more;
 }
 
 void Hart::set_pending(uint64_t bits, bool level) {
