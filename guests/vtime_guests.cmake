@@ -29,7 +29,7 @@ set(VTIME_GUEST_LDFLAGS -Wl,--gc-sections -Wl,--no-warn-rwx-segments)
 if(VTIME_WERROR)
   list(APPEND VTIME_GUEST_CFLAGS -Werror)
 endif()
-set(VTIME_GUEST_RUNTIME_SOURCES start.S trap_entry.S boot.c check.c fdt.c plic.c print.c
+set(VTIME_GUEST_RUNTIME_SOURCES start.S trap_entry.S boot.c check.c fdt.c plic.c print.c pvclock.c
     string.c trap.c uart.c)
 
 # One object per source, with a depfile so header edits rebuild what they touch.
