@@ -14,6 +14,7 @@ void HartBudget::sync() {
 void HartBudget::grant(uint64_t limit) {
   used_ = 0;
   published_.store(0, std::memory_order_release);
+  grant_base_.store(clock_.retired(), std::memory_order_release);
   limit_.store(limit, std::memory_order_release);
 }
 

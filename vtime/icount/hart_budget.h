@@ -3,8 +3,7 @@
 // load, a compare and an add per block (no 16-bit decrementer, no refill, no
 // cap on the grant). The limit can only shrink during a run, from any thread:
 // a timer armed earlier than the run's end lowers it to that timer's
-// instruction (same thread, exact) or to "stop now" (late arrival from another
-// thread). The hart contract, per block of n instructions:
+// instruction, or to "stop now" if the hart is already past it. The hart contract, per block of n instructions:
 //   if (fits(n)) { run the block; charge(n); }
 //   else if (left() == 0) return;  else { run left() instructions; charge(them); }
 //   before a device access or a time read by the k-th instruction of a block:
@@ -12,6 +11,11 @@
 // Fastest form (bench/icount_bench.cc): keep the count in a local, compare
 // `local + n > limit()` per block, and charge() the local's growth before any
 // sync(), device access or return.
+// Threads: grant()/end_run() and the hart's calls must be ordered (the same
+// thread, or a handoff that synchronises); only shrink_to(), request_exit(),
+// published() and limit() are for other threads. Early exit from another
+// thread is exact if the hart has not yet passed the new deadline's
+// instruction (the shrink is computed from what the hart published).
 #pragma once
 
 #include <atomic>
@@ -54,6 +58,9 @@ class HartBudget {
   // Instructions from the grant that are already published. Any thread; pair it
   // with InstructionClock::insns_until() read after it (see Icount).
   uint64_t published() const { return published_.load(std::memory_order_acquire); }
+  // The clock's retired() count when this run was granted: with one hart
+  // running at a time, retired() - grant_base() is what this run published.
+  uint64_t grant_base() const { return grant_base_.load(std::memory_order_acquire); }
   // Ends the run: publishes the rest, returns how many instructions it executed.
   uint64_t end_run();
 
@@ -64,6 +71,7 @@ class HartBudget {
   InstructionClock& clock_;
   uint64_t used_ = 0;
   std::atomic<uint64_t> published_{0};
+  std::atomic<uint64_t> grant_base_{0};
   std::atomic<uint64_t> limit_{0};
 };
 

@@ -64,10 +64,12 @@ void Icount::set_runnable_harts(uint32_t runnable) {
   clock_.set_period(nominal_.shared_by(runnable_));
 }
 
-uint64_t Icount::insns_to_deadlines() {
+uint64_t Icount::insns_to_deadlines(uint64_t* retired) {
   const GuestTime due = clocks_.enabled(ClockId::kVirtual) ? timers_.next_virtual_deadline()
                                                            : GuestTime::never();
-  uint64_t limit = clock_.insns_until(due);
+  const InstructionClock::Until until = clock_.insns_until_snapshot(due);
+  if (retired != nullptr) *retired = until.retired;
+  uint64_t limit = until.insns;
   // Host-clock timers must get their turn too; convert at the current charge
   // (only when the loop regains control depends on this, not guest time).
   const Duration host_span =
@@ -115,10 +117,13 @@ void Icount::kick() {
 
 void Icount::on_notify(ClockId id) {
   if (HartBudget* hart = running_.load(std::memory_order_seq_cst)) {
-    // published() first: a concurrent sync() can then only make this too small
-    // (an early, harmless return), never too large.
-    const uint64_t published = hart->published();
-    hart->shrink_to(add_saturating(published, insns_to_deadlines()));
+    // Instructions this run published and those still to the deadline come
+    // from one clock snapshot, so the shrink is exact even while the hart syncs
+    // on another thread.
+    uint64_t retired = 0;
+    const uint64_t to_go = insns_to_deadlines(&retired);
+    const uint64_t base = hart->grant_base();
+    hart->shrink_to(add_saturating(retired >= base ? retired - base : 0, to_go));
   }
   if (idle_waiting_.load(std::memory_order_seq_cst)) clocks_.host().wake();
   if (options_.notify) options_.notify(id);

@@ -117,7 +117,8 @@ class Icount {
   void on_notify(ClockId id);
   // Instructions, from the clock's published state, until the earliest deadline
   // the run must stop at (VIRTUAL exact; host clocks at the nominal rate).
-  uint64_t insns_to_deadlines();
+  // `retired`, if given, receives the clock's retired() from the same snapshot.
+  uint64_t insns_to_deadlines(uint64_t* retired = nullptr);
   void adjust_rate();
   void warn(std::string_view message);
 

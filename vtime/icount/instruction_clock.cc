@@ -68,8 +68,16 @@ void InstructionClock::skip_to(GuestTime t) {
 }
 
 uint64_t InstructionClock::insns_until(GuestTime due, uint64_t charged) {
-  if (due.is_never()) return UINT64_MAX;
+  return until_in(read_state(), due, charged);
+}
+
+InstructionClock::Until InstructionClock::insns_until_snapshot(GuestTime due) {
   const State s = read_state();
+  return Until{.insns = until_in(s, due, 0), .retired = s.retired};
+}
+
+uint64_t InstructionClock::until_in(const State& s, GuestTime due, uint64_t charged) {
+  if (due.is_never()) return UINT64_MAX;
   const InsnPeriod p = InsnPeriod::from_fixed(s.period_fixed);
   // Exact: the smallest total n since the rebias with bias + floor(n * p) >= due.
   const Duration from_bias = due.since_epoch() - Duration(s.bias_ns);

@@ -48,6 +48,13 @@ class InstructionClock final : public VirtualTimeSource {
   // n-th instruction reaches it (rounded up). 0 when already due, UINT64_MAX for
   // never(). With `charged` instructions not yet retired, they count as done.
   uint64_t insns_until(GuestTime due, uint64_t charged = 0);
+  // insns_until(due) and retired() from one consistent snapshot, for threads
+  // other than the owner (the exact early-exit shrink).
+  struct Until {
+    uint64_t insns;
+    uint64_t retired;
+  };
+  Until insns_until_snapshot(GuestTime due);
   // VIRTUAL after `more` further instructions (rounded down, as reads are).
   GuestTime time_after(uint64_t more);
 
@@ -61,6 +68,7 @@ class InstructionClock final : public VirtualTimeSource {
   State read_state();
   void write_state(const State& s);
   static GuestTime value_of(const State& s);
+  static uint64_t until_in(const State& s, GuestTime due, uint64_t charged);
 
   // Seqlock: even = stable, odd = a write in progress. Fields are atomics so
   // that racing readers are well defined; they retry on a torn read.
