@@ -2,8 +2,11 @@
 // counter gating by mcounteren, and CSRs that do not exist without S mode.
 #include <gtest/gtest.h>
 
+#include <string>
+
 #include "tests/riscv/test_env.h"
 #include "vtime/riscv/hart.h"
+#include "vtime/riscv/isa.h"
 
 namespace vtime::riscv::test {
 namespace {
@@ -48,6 +51,15 @@ TEST(Csr, MachineInformationRegistersReadAndRefuseWrites) {
   run_machine(rig2, {0xf1131073 /* csrw mvendorid, t1 */});
   EXPECT_EQ(trap_cause(rig2), cause::kIllegalInsn);
   EXPECT_EQ(rig2.hart.csrs().mtval, 0xf1131073u);
+}
+
+TEST(Csr, MisaAgreesWithTheIsaString) {
+  std::string letters;
+  for (char c = 'a'; c <= 'z'; ++c) {
+    if (kMisa & (uint64_t{1} << (c - 'a'))) letters += c;
+  }
+  EXPECT_EQ(letters, "acimu");  // U is a mode, not in riscv,isa
+  EXPECT_EQ(std::string(kIsaString).substr(0, 9), "rv64imac_");
 }
 
 TEST(Csr, HartIdComesFromTheOptions) {
