@@ -3,29 +3,11 @@
 namespace vtime {
 
 InstructionClock::InstructionClock(GuestTime start, InsnPeriod period)
-    : bias_ns_(start.since_epoch().count()), period_fixed_(period.fixed()) {}
+    : state_(State{.bias_ns = start.since_epoch().count(), .period_fixed = period.fixed()}) {}
 
-InstructionClock::State InstructionClock::read_state() {
-  for (;;) {
-    const uint64_t before = seq_.load(std::memory_order_acquire);
-    if (before & 1) continue;
-    State s{bias_ns_.load(std::memory_order_relaxed), since_rebias_.load(std::memory_order_relaxed),
-            period_fixed_.load(std::memory_order_relaxed), retired_.load(std::memory_order_relaxed)};
-    std::atomic_thread_fence(std::memory_order_acquire);
-    if (seq_.load(std::memory_order_relaxed) == before) return s;
-  }
-}
+InstructionClock::State InstructionClock::read_state() { return state_.read(); }
 
-void InstructionClock::write_state(const State& s) {
-  const uint64_t seq = seq_.load(std::memory_order_relaxed);
-  seq_.store(seq + 1, std::memory_order_relaxed);
-  std::atomic_thread_fence(std::memory_order_release);
-  bias_ns_.store(s.bias_ns, std::memory_order_relaxed);
-  since_rebias_.store(s.since_rebias, std::memory_order_relaxed);
-  period_fixed_.store(s.period_fixed, std::memory_order_relaxed);
-  retired_.store(s.retired, std::memory_order_relaxed);
-  seq_.store(seq + 2, std::memory_order_release);
-}
+void InstructionClock::write_state(const State& s) { state_.write(s); }
 
 GuestTime InstructionClock::value_of(const State& s) {
   const Duration elapsed = InsnPeriod::from_fixed(s.period_fixed).time_for(s.since_rebias, Round::kDown);

@@ -4,18 +4,27 @@
 // first folds the elapsed time into the bias, so VIRTUAL is continuous; the
 // warp only ever adds to the bias, so VIRTUAL never goes backwards.
 // One owner thread writes (the run loop / the running hart); any thread reads
-// the last published value through a seqlock, lock-free. Leaves out: parallel
+// the last published value through a seqlock (vtime/clock), lock-free. Leaves out: parallel
 // harts (one hart runs at a time; see docs/icount.md).
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 
+#include "vtime/clock/seqlock.h"
 #include "vtime/clock/virtual_source.h"
 #include "vtime/icount/insn_period.h"
 #include "vtime/time/instant.h"
 
 namespace vtime {
+
+// What the seqlock publishes (outside the class: a nested type with default
+// member initialisers is not default-constructible until its class is complete).
+struct InstructionClockState {
+  int64_t bias_ns = 0;
+  uint64_t since_rebias = 0;  // instructions since the bias was last folded
+  uint64_t period_fixed = 1;
+  uint64_t retired = 0;
+};
 
 class InstructionClock final : public VirtualTimeSource {
  public:
@@ -59,24 +68,13 @@ class InstructionClock final : public VirtualTimeSource {
   GuestTime time_after(uint64_t more);
 
  private:
-  struct State {
-    int64_t bias_ns;
-    uint64_t since_rebias;  // instructions since the bias was last folded
-    uint64_t period_fixed;
-    uint64_t retired;
-  };
+  using State = InstructionClockState;
   State read_state();
   void write_state(const State& s);
   static GuestTime value_of(const State& s);
   static uint64_t until_in(const State& s, GuestTime due, uint64_t charged);
 
-  // Seqlock: even = stable, odd = a write in progress. Fields are atomics so
-  // that racing readers are well defined; they retry on a torn read.
-  std::atomic<uint64_t> seq_{0};
-  std::atomic<int64_t> bias_ns_;
-  std::atomic<uint64_t> since_rebias_{0};
-  std::atomic<uint64_t> period_fixed_;
-  std::atomic<uint64_t> retired_{0};
+  Seqlock<State> state_;  // one writer (the owner), lock-free readers
 };
 
 }  // namespace vtime
