@@ -10,7 +10,8 @@ namespace {
 
 // What the harts implement, as the device tree's riscv,isa says it.
 constexpr const char* kHartIsa = "rv64imac_zicsr_zifencei";
-constexpr Duration kConsolePollPeriod = 10ms;
+constexpr Duration kConsolePollPeriod = 10ms;       // host time
+constexpr Duration kConsolePollGuestPeriod = 1ms;   // guest time
 
 // The board's clocks start stopped: guest time begins when run() resumes
 // them, so host time spent building the board never leaks into the guest
@@ -106,6 +107,15 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
     p.console_poll->arm(due + kConsolePollPeriod);
   });
   p.console_poll->arm_in(kConsolePollPeriod);
+  p.console_poll_guest.emplace(
+      p.timers, ClockId::kVirtual,
+      [&p](GuestTime due) {
+        ++p.own_timers_fired;
+        p.platform->poll_console();
+        p.console_poll_guest->arm(due + kConsolePollGuestPeriod);
+      },
+      TimerOptions{.scale = TimerScale::kNs, .attributes = TimerAttribute::kExternal});
+  p.console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);
   return std::unique_ptr<Board>(new Board(std::move(parts)));
 }
 
@@ -119,6 +129,8 @@ Status Board::reboot() {
   return ok_status();
 }
 
+GuestTime Board::guest_now() const { return p_->clocks.virtual_now(); }
+
 void Board::stop() { p_->clocks.stop(); }
 void Board::resume() { p_->clocks.resume(); }
 
@@ -128,7 +140,7 @@ BoardStats Board::stats() const {
   s.guest_time = p.clocks.virtual_now().since_epoch();
   s.host_time = p.host_time;
   for (const auto& hart : p.harts) s.instructions += hart->retired();
-  s.timers_fired = p.timers_fired;
+  s.timers_fired = p.timers_fired - p.own_timers_fired;  // the guest's devices' timers
   s.time_warped = p.time_warped;
   s.time_slept_align = p.time_slept_align;
   s.icount = p.icount.has_value();

@@ -39,7 +39,7 @@ struct BoardStats {
   Duration guest_time{0};      // VIRTUAL at the end
   Duration host_time{0};       // host monotonic time the run took
   uint64_t instructions = 0;   // retired by all harts
-  uint64_t timers_fired = 0;
+  uint64_t timers_fired = 0;   // VIRTUAL timers of the guest's devices
   Duration time_warped{0};     // VIRTUAL skipped while every hart waited
   Duration time_slept_align{0};
   bool icount = false;
@@ -68,6 +68,8 @@ class Board {
   RunOutcome run(std::optional<Duration> guest_time_limit = std::nullopt);
 
   BoardStats stats() const;
+  // VIRTUAL now (any thread): what the guest's clocks derive from.
+  GuestTime guest_now() const;
   // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
   void stop();
   void resume();

@@ -48,7 +48,9 @@ void BoardHartEnv::sync(uint64_t retired) {
 }
 
 void BoardHartEnv::charge_accessing_instruction() {
-  if (budget_ == nullptr) return;
+  // An AMO or SC on a device makes two accesses with sync(0) between them:
+  // the instruction is already charged.
+  if (budget_ == nullptr || precharged_ > 0) return;
   budget_->charge(1);
   budget_->sync();
   ++precharged_;

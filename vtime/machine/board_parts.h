@@ -40,14 +40,18 @@ struct Board::Parts {
   std::vector<std::unique_ptr<MipLine>> lines;
   std::vector<HartBudget*> budgets;  // empty without icount
 
-  // Polls console input every 10 ms of host time (REALTIME), so input arrives
-  // while the guest runs and ends host waits while every hart idles.
+  // Console input is polled every 1 ms of guest time (VIRTUAL, marked external
+  // so an idle warp ignores it), which delivers it at exact guest instants, and
+  // every 10 ms of host time (REALTIME), which ends host waits while every hart
+  // idles and keeps input flowing when guest time stands still.
+  std::optional<GuestTimer> console_poll_guest;
   std::optional<HostTimer> console_poll;
 
   // Run bookkeeping.
   riscv::Hart* running = nullptr;
   std::thread::id loop_thread;
-  uint64_t timers_fired = 0;
+  uint64_t timers_fired = 0;       // VIRTUAL timers run, the board's own included
+  uint64_t own_timers_fired = 0;   // the board's own VIRTUAL timers (console poll, time limit)
   uint64_t reboots = 0;
   Duration time_warped{0};
   Duration time_slept_align{0};

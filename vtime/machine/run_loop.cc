@@ -50,6 +50,7 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
   std::optional<GuestTimer> limit_timer;
   if (guest_time_limit) {
     limit_timer.emplace(p.timers, ClockId::kVirtual, [&](GuestTime) {
+      ++p.own_timers_fired;
       limit_reached = true;
       if (p.running != nullptr) p.running->request_exit();
     });
