@@ -70,3 +70,75 @@ TEST(HartBudget, ExitRequestFromAnotherThreadStopsTheHart) {
 
 }  // namespace
 }  // namespace vtime
+
+namespace vtime {
+namespace {
+
+TEST(BudgetCursor, CountsInRegistersAndHandsTheCountBack) {
+  InstructionClock clock(GuestTime::epoch(), InsnPeriod::from_shift(0));
+  HartBudget budget(clock);
+  budget.grant(100);
+  {
+    BudgetCursor cursor(budget);
+    EXPECT_TRUE(cursor.fits(100));
+    EXPECT_FALSE(cursor.fits(101));
+    cursor.charge(40);
+    cursor.sync();  // a device access: VIRTUAL is exact
+    EXPECT_EQ(clock.now(), GuestTime::from_epoch(40ns));
+    cursor.charge(20);
+  }
+  EXPECT_EQ(budget.used(), 60u);
+  EXPECT_EQ(budget.end_run(), 60u);
+}
+
+TEST(BudgetCursor, SeesASameThreadShrinkAfterReload) {
+  InstructionClock clock(GuestTime::epoch(), InsnPeriod::from_shift(0));
+  HartBudget budget(clock);
+  budget.grant(100);
+  BudgetCursor cursor(budget);
+  cursor.charge(10);
+  budget.shrink_to(12);  // the device armed an earlier timer
+  cursor.reload();
+  EXPECT_TRUE(cursor.fits(2));
+  EXPECT_FALSE(cursor.fits(3));
+  EXPECT_EQ(cursor.left(), 2u);
+}
+
+TEST(BudgetCursor, PollsTheSharedLimitEveryWindow) {
+  InstructionClock clock(GuestTime::epoch(), InsnPeriod::from_shift(0));
+  HartBudget budget(clock);
+  budget.grant(UINT64_MAX);
+  BudgetCursor cursor(budget);
+  uint64_t blocks = 0;
+  bool kicked = false;
+  for (;;) {
+    if (!cursor.fits(8) && cursor.left() < 8) break;
+    cursor.charge(8);
+    if (++blocks == 10 && !kicked) {
+      budget.request_exit();  // as from another thread: seen at the next poll
+      kicked = true;
+    }
+  }
+  EXPECT_EQ(blocks * 8, BudgetCursor::kPollInsns);  // ran to the end of the window
+}
+
+TEST(BudgetCursor, RestartFollowsANewGrant) {
+  InstructionClock clock(GuestTime::epoch(), InsnPeriod::from_shift(0));
+  HartBudget budget(clock);
+  budget.grant(16);
+  BudgetCursor cursor(budget);
+  cursor.charge(16);
+  EXPECT_EQ(cursor.left(), 0u);
+  cursor.flush();
+  EXPECT_EQ(budget.end_run(), 16u);
+  budget.grant(8);
+  cursor.restart();
+  EXPECT_TRUE(cursor.fits(8));
+  cursor.charge(8);
+  cursor.flush();
+  EXPECT_EQ(budget.end_run(), 8u);
+  EXPECT_EQ(clock.retired(), 24u);
+}
+
+}  // namespace
+}  // namespace vtime

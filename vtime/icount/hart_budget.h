@@ -75,4 +75,57 @@ class HartBudget {
   std::atomic<uint64_t> limit_{0};
 };
 
+// BudgetCursor: HartBudget's hot path for one run, kept in the hart's locals.
+// The count and a cached limit stay in registers, so the per-block check is a
+// register add and compare (HartBudget::fits() also loads the shared limit,
+// about one cycle more per block). The shared limit is re-read every
+// kPollInsns instructions and by reload(): another thread's kick or earlier
+// timer is seen within kPollInsns instructions (exact when it arrives at
+// least that far ahead of the deadline instruction); a device's earlier timer
+// is seen at once if the hart calls reload() after the access. Per block of n:
+//   if (!cursor.fits(n)) { uint64_t l = cursor.left(); if (l == 0) return;
+//                          if (l < n) { run l; cursor.charge(l); continue; } }
+//   run the block; cursor.charge(n);
+// Device access by the k-th instruction: charge(k); sync(); access; reload().
+// The destructor (or flush()) hands the count back to the HartBudget.
+class BudgetCursor {
+ public:
+  static constexpr uint64_t kPollInsns = 1024;
+
+  explicit BudgetCursor(HartBudget& budget) : budget_(budget), used_(budget.used()) { reload(); }
+  ~BudgetCursor() { flush(); }
+  BudgetCursor(const BudgetCursor&) = delete;
+  BudgetCursor& operator=(const BudgetCursor&) = delete;
+
+  bool fits(uint64_t n) const { return used_ + n <= window_; }
+  void charge(uint64_t n) { used_ += n; }
+  // Re-reads the shared limit; instructions that may run now (0: return).
+  uint64_t left() {
+    reload();
+    const uint64_t limit = budget_.limit();
+    return limit > used_ ? limit - used_ : 0;
+  }
+  // Publishes the count (instruction-exact VIRTUAL for a device access).
+  void sync() {
+    flush();
+    budget_.sync();
+  }
+  // After a device access: the device may have armed an earlier timer.
+  void reload() {
+    const uint64_t limit = budget_.limit();
+    window_ = limit > used_ && limit - used_ > kPollInsns ? used_ + kPollInsns : limit;
+  }
+  // After HartBudget::grant() (a new run): starts counting from its zero.
+  void restart() {
+    used_ = budget_.used();
+    reload();
+  }
+  void flush() { budget_.charge(used_ - budget_.used()); }
+
+ private:
+  HartBudget& budget_;
+  uint64_t used_;
+  uint64_t window_ = 0;
+};
+
 }  // namespace vtime
