@@ -57,7 +57,8 @@ TEST(Decoder, NamesInstructionsByTheirRowMnemonic) {
   EXPECT_EQ(std::string(d.mnemonic(0x9532, 2)), "add");          // c.add a0, a2
   EXPECT_EQ(std::string(d.mnemonic(0x0000, 2)), "illegal");      // all-zero halfword
   EXPECT_EQ(std::string(d.mnemonic(0xffffffff, 4)), "illegal");
-  EXPECT_EQ(std::string(d.mnemonic(0x10200073, 4)), "illegal");  // sret: no S mode yet
+  EXPECT_EQ(std::string(d.mnemonic(0x10200073, 4)), "sret");
+  EXPECT_EQ(std::string(d.mnemonic(0x12b50073, 4)), "sfence.vma");  // sfence.vma a0, a1
 }
 
 TEST(Decoder, UnpacksOperandsOnceWithX0WritesDiscarded) {

@@ -21,7 +21,9 @@ Block* BlockCache::insert(std::unique_ptr<Block> block, uint64_t begin, uint64_t
   Block* b = block.get();
   mark_code(begin, end);
   op_count_ += b->count;
-  blocks_[b->pc] = std::move(block);
+  std::unique_ptr<Block>& slot = blocks_[b->pc];
+  if (slot) op_count_ -= slot->count;
+  slot = std::move(block);
   direct_[slot_of(b->pc)] = b;
   return b;
 }

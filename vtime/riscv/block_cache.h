@@ -14,8 +14,12 @@
 
 namespace vtime::riscv {
 
+// Blocks are keyed by virtual pc (their Ops hold virtual pcs) and remember the
+// physical address they were fetched from, so a lookup under a different
+// mapping of that pc misses and rebuilds.
 struct Block {
-  uint64_t pc = 0;       // physical address of the first instruction
+  uint64_t pc = 0;       // virtual address of the first instruction (the key)
+  uint64_t paddr = 0;    // physical address of the first instruction
   uint32_t count = 0;    // instructions, charged to the budget at once
   std::unique_ptr<Op[]> ops;  // count Ops, plus a fall-through Op when the last one does not end the block
 };
@@ -29,9 +33,13 @@ class BlockCache {
     if (slot && slot->pc == pc) return slot;
     return find_slow(pc);
   }
-  // Takes ownership; the block covers guest bytes [begin, end).
+  // Takes ownership (replacing a block with the same pc); the block covers
+  // physical guest bytes [begin, end).
   Block* insert(std::unique_ptr<Block> block, uint64_t begin, uint64_t end);
   void clear();
+  // Marks physical bytes [begin, end) as code (the second page of an
+  // instruction that crosses a page boundary).
+  void mark_code(uint64_t begin, uint64_t end);
 
   bool is_code_page(uint64_t page) const { return code_.count(page) != 0; }
   // Whether [paddr, paddr + size) touches bytes some cached block was built from.
@@ -44,7 +52,6 @@ class BlockCache {
   static constexpr size_t kDirectSlots = 4096;
   static size_t slot_of(uint64_t pc) { return (pc >> 1) & (kDirectSlots - 1); }
   Block* find_slow(uint64_t pc);
-  void mark_code(uint64_t begin, uint64_t end);
 
   std::array<Block*, kDirectSlots> direct_{};
   std::unordered_map<uint64_t, std::unique_ptr<Block>> blocks_;

@@ -58,6 +58,7 @@ void Hart::set_tracer(InsnTracer* tracer) {
 void Hart::flush_tlb() {
   std::fill(std::begin(read_tlb_), std::end(read_tlb_), TlbEntry{});
   std::fill(std::begin(write_tlb_), std::end(write_tlb_), TlbEntry{});
+  std::fill(std::begin(fetch_tlb_), std::end(fetch_tlb_), TlbEntry{});
 }
 
 // The Op after the last instruction of a block that does not end in a jump.
@@ -94,9 +95,11 @@ RunResult Hart::run(uint64_t budget) {
       take_interrupt();
     }
     if (run_retired_ >= budget_end_) break;
+    uint64_t paddr = pc_;
+    if (paging(priv_) && !fetch_paddr(paddr)) continue;  // fetch fault taken
     Block* b = blocks_.find(pc_);
-    if (!b) [[unlikely]] {
-      b = block_at(pc_);
+    if (!b || b->paddr != paddr) [[unlikely]] {
+      b = block_at(pc_, paddr);
       if (!b) continue;  // fetch fault taken; go on at the trap vector
     }
     if (tracer_) [[unlikely]] {
@@ -119,33 +122,53 @@ RunResult Hart::run(uint64_t budget) {
   return {executed, why};
 }
 
-// Builds and caches the block at `pc` (the caller has missed in the cache).
-Block* Hart::block_at(uint64_t pc) {
-  // (With paging, pc is translated to a physical address here, through an ITLB,
-  // and the cache is keyed by that physical address.)
+// Builds and caches the block at virtual `pc`, physical `paddr` (the caller
+// has missed in the cache, or found the pc mapped elsewhere).
+Block* Hart::block_at(uint64_t pc, uint64_t paddr) {
   uint64_t end = pc;
-  std::unique_ptr<Block> built = build_block(pc, end);
+  std::unique_ptr<Block> built = build_block(pc, paddr, end);
   if (!built) return nullptr;
   if (blocks_.op_count() + built->count > kMaxCachedOps) blocks_.clear();  // not inside a block here
-  // Stores into these pages must now take the slow path that checks for code.
-  for (uint64_t page = pc >> kPageBits; page <= (end - 1) >> kPageBits; ++page) {
-    TlbEntry& e = write_tlb_[page & (kTlbSize - 1)];
-    if (e.tag == page) e = TlbEntry{};
+  // Stores into these physical pages must now take the slow path that checks
+  // for code, whatever virtual page they come through.
+  const uint64_t first = paddr >> kPageBits;
+  uint64_t second = first;
+  if (((end - 1) >> kPageBits) != (pc >> kPageBits)) {
+    // The last instruction crosses into the next virtual page.
+    uint64_t p2 = 0;
+    if (!paging(priv_)) p2 = end - 1;
+    else translate(end - 1, PageAccess::kFetch, priv_, p2);  // succeeded while building
+    second = p2 >> kPageBits;
+    blocks_.mark_code(second << kPageBits, (second << kPageBits) + ((end - 1) & (kPageSize - 1)) + 1);
   }
-  return blocks_.insert(std::move(built), pc, end);
+  for (TlbEntry& e : write_tlb_) {
+    if (e.tag != ~uint64_t{0} && (e.ppage == first || e.ppage == second)) e = TlbEntry{};
+  }
+  const uint64_t in_page_end = std::min(end, ((pc >> kPageBits) + 1) << kPageBits);
+  return blocks_.insert(std::move(built), paddr, paddr + (in_page_end - pc));
 }
 
-std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t& end) {
+std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& end) {
   Op ops[kMaxBlockInsns];
   unsigned n = 0;
   uint64_t p = pc;
   uint64_t fault_addr = 0;
-  uint64_t cached_page = ~uint64_t{0};
-  uint8_t* host = nullptr;
+  uint64_t fault_cause = cause::kInsnAccessFault;
+  uint64_t cached_page = pc >> kPageBits;
+  uint8_t* host = env_.host_page(paddr & ~(kPageSize - 1), PageAccess::kFetch);
   auto fetch16 = [&](uint64_t a, uint16_t& out) {
     if ((a >> kPageBits) != cached_page) {
+      // Only the second half of an instruction crossing a page gets here.
       cached_page = a >> kPageBits;
-      host = env_.host_page(cached_page << kPageBits, PageAccess::kFetch);
+      uint64_t pa = a;
+      host = nullptr;
+      if (paging(priv_)) {
+        if (const auto c = translate(a, PageAccess::kFetch, priv_, pa)) {
+          fault_cause = *c;
+          return false;
+        }
+      }
+      host = env_.host_page(pa & ~(kPageSize - 1), PageAccess::kFetch);
     }
     if (!host) return false;
     std::memcpy(&out, host + (a & (kPageSize - 1)), 2);
@@ -175,11 +198,12 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t& end) {
     if ((p >> kPageBits) != (pc >> kPageBits)) break;
   }
   if (n == 0) {
-    take_trap(cause::kInsnAccessFault, fault_addr, pc);
+    take_trap(fault_cause, fault_addr, pc);
     return nullptr;
   }
   auto b = std::make_unique<Block>();
   b->pc = pc;
+  b->paddr = paddr;
   b->count = n;
   b->ops = std::make_unique<Op[]>(ends ? n : n + 1);
   std::copy(ops, ops + n, b->ops.get());

@@ -2,7 +2,8 @@
 // predecoded basic blocks against a HartEnv. run(budget) retires at most exactly
 // `budget` instructions and charges each block once; device accesses and time
 // reads first report the exact retired count through HartEnv::sync().
-// Leaves out (for now): S mode, paging, F/D, PMP enforcement, Sstc.
+// M, S and U modes with Sv39/Sv48 paging (translation.cc) and Sstc.
+// Leaves out (for now): F/D, PMP enforcement, ASIDs (SFENCE.VMA flushes all).
 #pragma once
 
 #include <atomic>
@@ -131,6 +132,8 @@ class Hart {
   const Op* ebreak(const Op* op);
   const Op* illegal(const Op* op);
   const Op* mret(const Op* op);
+  const Op* sret(const Op* op);
+  const Op* sfence_vma(const Op* op);
   const Op* wfi(const Op* op);
   const Op* ecall(const Op* op);
   const Op* fence_i(const Op* op);
@@ -138,8 +141,16 @@ class Hart {
  private:
   enum class Mem : uint8_t { kRam, kEndBlock, kTrapped };
   struct TlbEntry {
-    uint64_t tag = ~uint64_t{0};  // page number; ~0 = empty
+    uint64_t tag = ~uint64_t{0};  // virtual page number; ~0 = empty
     uint8_t* host = nullptr;
+    uint64_t ppage = 0;           // the physical page it maps to
+  };
+  // Where a data access goes after translation: host memory (host != nullptr),
+  // or a device at paddr; or a fault (cause; tval = the faulting address).
+  struct Where {
+    uint8_t* host = nullptr;
+    uint64_t paddr = 0;
+    std::optional<uint64_t> fault;
   };
   static constexpr size_t kTlbSize = 256;
   // Reasons to look up from the block loop; one load per block tests them all.
@@ -160,15 +171,31 @@ class Hart {
   void sync_before_io(const Op* op);
   Mem load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value);
   Mem store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value);
-  uint8_t* host_bytes(uint64_t addr, PageAccess access);
-  uint8_t* fill_tlb(uint64_t addr, PageAccess access);
+  Where locate(uint64_t addr, PageAccess access);
+  Where fill_tlb(uint64_t addr, PageAccess access);
+
+  // Paging (translation.cc). The privilege loads and stores use (MPRV).
+  Priv data_priv() const;
+  bool paging(Priv p) const { return p != Priv::kMachine && (csr_.satp >> satp::kModeShift) != 0; }
+  // Virtual to physical for `access` at privilege `p`: nullopt with `paddr`
+  // set, or the fault's cause (page fault, or access fault for a PTE outside RAM).
+  std::optional<uint64_t> translate(uint64_t vaddr, PageAccess access, Priv p, uint64_t& paddr);
+  // The physical pc of the block at pc_, through the fetch TLB; takes the
+  // fetch fault and returns false when it cannot be fetched.
+  bool fetch_paddr(uint64_t& paddr);
+  // Something translation depends on changed (satp, mstatus, privilege,
+  // SFENCE.VMA): forget cached translations. Free while paging is off.
+  void translation_changed(bool always = false);
+  void set_priv(Priv p);
+  bool stce() const { return (csr_.menvcfg & menvcfg::kStce) != 0; }
+  void stimecmp_changed(const Op* op);
 
   void take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
   bool take_interrupt();
   void handle_attention();
-  Block* block_at(uint64_t pc);
+  Block* block_at(uint64_t pc, uint64_t paddr);
   const Op* prefix_of(const Block& b, uint64_t n);
-  std::unique_ptr<Block> build_block(uint64_t pc, uint64_t& end);
+  std::unique_ptr<Block> build_block(uint64_t pc, uint64_t paddr, uint64_t& end);
   std::optional<uint64_t> csr_read(uint16_t num, const Op* op);
   bool csr_write(uint16_t num, uint64_t value, const Op* op);
   bool counter_allowed(uint16_t num) const;
@@ -196,6 +223,7 @@ class Hart {
   std::atomic<uint32_t> attention_{0};
   TlbEntry read_tlb_[kTlbSize];
   TlbEntry write_tlb_[kTlbSize];
+  TlbEntry fetch_tlb_[kTlbSize];  // virtual to physical page, for block lookup
 
   // Per-run bookkeeping.
   uint64_t retired_total_ = 0;  // before the current run()

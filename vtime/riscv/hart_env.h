@@ -46,6 +46,15 @@ class HartEnv {
   // instruction. Inside sync() and the access that follows, the board may call
   // Hart::shrink_budget() or Hart::set_pending().
   virtual void sync(uint64_t retired) = 0;
+
+  // Sstc: the hart's supervisor timer compare changed (a stimecmp write, or
+  // menvcfg.STCE turning on or off; kNoStimecmp while STCE is off). The board
+  // keeps irq::kStip raised through Hart::set_pending() exactly while
+  // mtime >= value, from this instruction on (sync() has been called just
+  // before, so the board's time is exact), and lowers it for kNoStimecmp. The
+  // default ignores it: a board without Sstc timers (stimecmp then never fires).
+  static constexpr uint64_t kNoStimecmp = ~uint64_t{0};
+  virtual void set_stimecmp(uint64_t value) { (void)value; }
 };
 
 }  // namespace vtime::riscv

@@ -45,7 +45,7 @@ std::span<const CompressedSpec> rvc_table(); // C (integer forms)
 
 // The device tree's riscv,isa for these harts: exactly what the tables and
 // CSRs implement (misa's letters plus the Z extensions). Grows with the tables.
-inline constexpr const char* kIsaString = "rv64imac_zicsr_zifencei";
+inline constexpr const char* kIsaString = "rv64imac_zicsr_zifencei_sstc";
 
 // Every 32-bit table, in the order the decoder and the overlap test use.
 inline constexpr auto kInsnTables = {&rv64i_table, &rv64m_table, &rv64a_table, &system_table};

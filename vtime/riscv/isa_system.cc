@@ -1,6 +1,5 @@
-// Zicsr, Zifencei and the privileged instructions of M and U modes: ECALL,
-// EBREAK, MRET, WFI. All of them end their block. SRET and SFENCE.VMA join
-// this table with S mode.
+// Zicsr, Zifencei and the privileged instructions: ECALL, EBREAK, MRET, SRET,
+// WFI, SFENCE.VMA. All of them end their block.
 #include "vtime/riscv/hart.h"
 #include "vtime/riscv/isa.h"
 
@@ -17,6 +16,8 @@ const Op* exec_csr_imm(Hart& h, const Op* op) { return h.csr_op(op, Kind, op->rs
 const Op* exec_ecall(Hart& h, const Op* op) { return h.ecall(op); }
 const Op* exec_ebreak(Hart& h, const Op* op) { return h.ebreak(op); }
 const Op* exec_mret(Hart& h, const Op* op) { return h.mret(op); }
+const Op* exec_sret(Hart& h, const Op* op) { return h.sret(op); }
+const Op* exec_sfence_vma(Hart& h, const Op* op) { return h.sfence_vma(op); }
 const Op* exec_wfi(Hart& h, const Op* op) { return h.wfi(op); }
 const Op* exec_fence_i(Hart& h, const Op* op) { return h.fence_i(op); }
 
@@ -33,6 +34,8 @@ constexpr InsnSpec kSystem[] = {
     {"ecall", kExact, 0x00000073, &exec_ecall, Format::kR, Flow::kEndsBlock},
     {"ebreak", kExact, 0x00100073, &exec_ebreak, Format::kR, Flow::kEndsBlock},
     {"mret", kExact, 0x30200073, &exec_mret, Format::kR, Flow::kEndsBlock},
+    {"sret", kExact, 0x10200073, &exec_sret, Format::kR, Flow::kEndsBlock},
+    {"sfence.vma", 0xfe007fff, 0x12000073, &exec_sfence_vma, Format::kR, Flow::kEndsBlock},
     {"wfi", kExact, 0x10500073, &exec_wfi, Format::kR, Flow::kEndsBlock},
     {"fence.i", kOpcodeF3, 0x0000100f, &exec_fence_i, Format::kI, Flow::kEndsBlock},
 };

@@ -4,6 +4,8 @@
 // after sync(), and ends the block so the board can react at once.
 // Misaligned loads and stores to RAM are emulated (also across pages); to
 // devices they trap as misaligned. LR/SC/AMOs must be aligned (they trap).
+// With paging, the TLBs map virtual pages (translation.cc walks on a miss);
+// devices and the code check see physical addresses.
 #include <cstring>
 
 #include "vtime/riscv/hart.h"
@@ -22,29 +24,42 @@ void Hart::sync_before_io(const Op* op) {
   synced_ = now;
 }
 
-uint8_t* Hart::fill_tlb(uint64_t addr, PageAccess access) {
-  // (With paging, addr is translated here and a page fault raised.)
-  const uint64_t page = addr >> kPageBits;
+Hart::Where Hart::fill_tlb(uint64_t addr, PageAccess access) {
+  Where w;
+  w.paddr = addr;
+  const Priv p = data_priv();
+  if (paging(p)) {
+    w.fault = translate(addr, access, p, w.paddr);
+    if (w.fault) return w;
+  }
+  const uint64_t page = w.paddr >> kPageBits;
   uint8_t* host = env_.host_page(page << kPageBits, access);
-  if (!host) return nullptr;
+  if (!host) return w;
+  w.host = host + (addr & (kPageSize - 1));
   // Pages holding cached code get no fast write entry: their stores must check.
-  if (access == PageAccess::kWrite && blocks_.is_code_page(page)) return host;
+  if (access == PageAccess::kWrite && blocks_.is_code_page(page)) return w;
   TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
-  e = {page, host};
-  return host;
+  e = {addr >> kPageBits, host, page};
+  return w;
 }
 
-uint8_t* Hart::host_bytes(uint64_t addr, PageAccess access) {
+Hart::Where Hart::locate(uint64_t addr, PageAccess access) {
   const TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
-  uint8_t* host = e.tag == (addr >> kPageBits) ? e.host : fill_tlb(addr, access);
-  return host ? host + (addr & (kPageSize - 1)) : nullptr;
+  if (e.tag != (addr >> kPageBits)) return fill_tlb(addr, access);
+  const uint64_t offset = addr & (kPageSize - 1);
+  return {.host = e.host + offset, .paddr = (e.ppage << kPageBits) | offset, .fault = {}};
 }
 
 Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value) {
   value = 0;
   if (within_page(addr, size)) {
-    if (uint8_t* p = host_bytes(addr, PageAccess::kRead)) {
-      std::memcpy(&value, p, size);
+    const Where w = locate(addr, PageAccess::kRead);
+    if (w.fault) {
+      trap(op, *w.fault, addr);
+      return Mem::kTrapped;
+    }
+    if (w.host) {
+      std::memcpy(&value, w.host, size);
       return Mem::kRam;
     }
     if (addr % size != 0) {
@@ -52,7 +67,7 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
       return Mem::kTrapped;
     }
     sync_before_io(op);
-    if (env_.load(addr, size, value) != BusResult::kOk) {
+    if (env_.load(w.paddr, size, value) != BusResult::kOk) {
       trap(op, cause::kLoadAccessFault, addr);
       return Mem::kTrapped;
     }
@@ -60,8 +75,14 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
   }
   // Crosses into the next page: both must be memory.
   const uint64_t second = (addr | (kPageSize - 1)) + 1;
-  uint8_t* a = host_bytes(addr, PageAccess::kRead);
-  uint8_t* b = host_bytes(second, PageAccess::kRead);
+  const Where wa = locate(addr, PageAccess::kRead);
+  const Where wb = wa.fault ? wa : locate(second, PageAccess::kRead);
+  if (wa.fault || wb.fault) {
+    trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
+    return Mem::kTrapped;
+  }
+  uint8_t* a = wa.host;
+  uint8_t* b = wb.host;
   if (!a || !b) {
     trap(op, cause::kLoadAccessFault, a ? second : addr);
     return Mem::kTrapped;
@@ -76,9 +97,14 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
 
 Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value) {
   if (within_page(addr, size)) {
-    if (uint8_t* p = host_bytes(addr, PageAccess::kWrite)) {
-      std::memcpy(p, &value, size);
-      if (!blocks_.overlaps_code(addr, size)) return Mem::kRam;
+    const Where w = locate(addr, PageAccess::kWrite);
+    if (w.fault) {
+      trap(op, *w.fault, addr);
+      return Mem::kTrapped;
+    }
+    if (w.host) {
+      std::memcpy(w.host, &value, size);
+      if (!blocks_.overlaps_code(w.paddr, size)) return Mem::kRam;
       attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);  // self-modifying code
       return Mem::kEndBlock;
     }
@@ -87,15 +113,21 @@ Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t 
       return Mem::kTrapped;
     }
     sync_before_io(op);
-    if (env_.store(addr, size, value) != BusResult::kOk) {
+    if (env_.store(w.paddr, size, value) != BusResult::kOk) {
       trap(op, cause::kStoreAccessFault, addr);
       return Mem::kTrapped;
     }
     return Mem::kEndBlock;
   }
   const uint64_t second = (addr | (kPageSize - 1)) + 1;
-  uint8_t* a = host_bytes(addr, PageAccess::kWrite);
-  uint8_t* b = host_bytes(second, PageAccess::kWrite);
+  const Where wa = locate(addr, PageAccess::kWrite);
+  const Where wb = wa.fault ? wa : locate(second, PageAccess::kWrite);
+  if (wa.fault || wb.fault) {
+    trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
+    return Mem::kTrapped;
+  }
+  uint8_t* a = wa.host;
+  uint8_t* b = wb.host;
   if (!a || !b) {
     trap(op, cause::kStoreAccessFault, a ? second : addr);
     return Mem::kTrapped;
@@ -105,7 +137,10 @@ Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t 
   std::memcpy(bytes, &value, size);
   std::memcpy(a, bytes, first_len);
   std::memcpy(b, bytes + first_len, size - first_len);
-  if (!blocks_.overlaps_code(addr, size)) return Mem::kRam;
+  if (!blocks_.overlaps_code(wa.paddr, first_len) &&
+      !blocks_.overlaps_code(wb.paddr, size - first_len)) {
+    return Mem::kRam;
+  }
   attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
   return Mem::kEndBlock;
 }
@@ -115,14 +150,16 @@ const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
   if (addr % size != 0) return trap(op, cause::kStoreMisaligned, addr);
   const uint64_t rs2 = sext(x_[op->rs2], size);
   reservation_.valid = false;
-  if (uint8_t* p = host_bytes(addr, PageAccess::kWrite)) {
+  const Where w = locate(addr, PageAccess::kWrite);
+  if (w.fault) return trap(op, *w.fault, addr);
+  if (uint8_t* p = w.host) {
     uint64_t old = 0;
     std::memcpy(&old, p, size);
     old = sext(old, size);
     const uint64_t result = fn(old, rs2);
     std::memcpy(p, &result, size);
     x_[op->rd] = old;
-    if (!blocks_.overlaps_code(addr, size)) return next_op(*this, op);
+    if (!blocks_.overlaps_code(w.paddr, size)) return next_op(*this, op);
     attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
     return leave(op, op->pc + op->len);
   }
@@ -130,9 +167,9 @@ const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
   // the second sync reports 0); faults are store/AMO faults.
   sync_before_io(op);
   uint64_t old = 0;
-  if (env_.load(addr, size, old) != BusResult::kOk) return trap(op, cause::kStoreAccessFault, addr);
+  if (env_.load(w.paddr, size, old) != BusResult::kOk) return trap(op, cause::kStoreAccessFault, addr);
   sync_before_io(op);
-  if (env_.store(addr, size, fn(sext(old, size), rs2)) != BusResult::kOk) {
+  if (env_.store(w.paddr, size, fn(sext(old, size), rs2)) != BusResult::kOk) {
     return trap(op, cause::kStoreAccessFault, addr);
   }
   x_[op->rd] = sext(old, size);
