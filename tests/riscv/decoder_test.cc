@@ -84,7 +84,6 @@ TEST(Decoder, ReservedCompressedEncodingsAreIllegal) {
   EXPECT_EQ(d.decode(0x6101, 2, 0, ends).fn, &exec_illegal);  // c.addi16sp 0
   EXPECT_EQ(d.decode(0x8002, 2, 0, ends).fn, &exec_illegal);  // c.jr x0
   EXPECT_EQ(d.decode(0x4002, 2, 0, ends).fn, &exec_illegal);  // c.lwsp x0
-  EXPECT_EQ(d.decode(0x2002, 2, 0, ends).fn, &exec_illegal);  // c.fldsp: no D yet
 }
 
 }  // namespace

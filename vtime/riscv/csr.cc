@@ -13,7 +13,7 @@ namespace {
 constexpr uint64_t kMstatusWritable =
     mstatus::kMie | mstatus::kMpie | mstatus::kMpp | mstatus::kMprv | mstatus::kTw |
     mstatus::kSie | mstatus::kSpie | mstatus::kSpp | mstatus::kSum | mstatus::kMxr |
-    mstatus::kTvm | mstatus::kTsr;
+    mstatus::kTvm | mstatus::kTsr | mstatus::kFs;
 // The part of mstatus that sstatus shows: SIE, SPIE, SPP, FS (13-14), XS
 // (15-16), SUM, MXR, UXL and SD (63).
 constexpr uint64_t kSstatusMask = mstatus::kSie | mstatus::kSpie | mstatus::kSpp |
@@ -70,6 +70,13 @@ void Hart::stimecmp_changed(const Op* op) {
 
 std::optional<uint64_t> Hart::csr_read(uint16_t num, const Op* op) {
   const uint64_t count = retired_total_ + retired_before(op);
+  // fflags, frm and fcsr exist only while mstatus.FS is not Off.
+  if (in(num, csr::kFflags, csr::kFcsr)) {
+    if (!fp_enabled()) return std::nullopt;
+    if (num == csr::kFflags) return csr_.fflags;
+    if (num == csr::kFrm) return csr_.frm;
+    return (uint64_t{csr_.frm} << 5) | csr_.fflags;
+  }
   if (in(num, csr::kCycle, csr::kHpmcounter31)) {
     if (!counter_allowed(num)) return std::nullopt;
     switch (num) {
@@ -134,6 +141,16 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
   if (in(num, csr::kMhpmcounter3, csr::kMhpmcounter31)) return true;
   if (in(num, csr::kMhpmevent3, csr::kMhpmevent31)) return true;
   if (in(num, csr::kPmpcfg0, csr::kPmpaddr63)) return true;
+  if (in(num, csr::kFflags, csr::kFcsr)) {
+    // frm holds any 3-bit value; a reserved one makes only dynamic-rm instructions illegal.
+    const uint64_t fcsr = num == csr::kFflags ? (uint64_t{csr_.frm} << 5) | (value & 0x1f)
+                          : num == csr::kFrm  ? ((value & 7) << 5) | csr_.fflags
+                                              : value;
+    csr_.fflags = static_cast<uint8_t>(fcsr & 0x1f);
+    csr_.frm = static_cast<uint8_t>((fcsr >> 5) & 7);
+    csr_.mstatus |= mstatus::kFs | mstatus::kSd;
+    return true;
+  }
   switch (num) {
     case csr::kMstatus: {
       uint64_t mpp = value & mstatus::kMpp;
@@ -142,6 +159,8 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
       }
       value = (value & ~mstatus::kMpp) | mpp;
       csr_.mstatus = (csr_.mstatus & ~kMstatusWritable) | (value & kMstatusWritable);
+      csr_.mstatus = (csr_.mstatus & ~mstatus::kSd) |
+                     ((csr_.mstatus & mstatus::kFs) == mstatus::kFs ? mstatus::kSd : 0);  // SD: FS Dirty
       translation_changed();  // MPRV, MPP, SUM, MXR
       return true;
     }

@@ -10,6 +10,10 @@
 namespace vtime::riscv {
 
 namespace csr {
+// Floating point (F/D): fflags and frm are fields of fcsr.
+inline constexpr uint16_t kFflags = 0x001;
+inline constexpr uint16_t kFrm = 0x002;
+inline constexpr uint16_t kFcsr = 0x003;
 // Unprivileged counters (read-only shadows).
 inline constexpr uint16_t kCycle = 0xC00;
 inline constexpr uint16_t kTime = 0xC01;
@@ -78,6 +82,12 @@ inline constexpr uint64_t kTw = uint64_t{1} << 21;
 inline constexpr uint64_t kTsr = uint64_t{1} << 22;
 inline constexpr unsigned kUxlShift = 32;
 inline constexpr uint64_t kUxl = uint64_t{3} << kUxlShift;
+// FS: floating-point state Off (0; FP instructions are illegal), Initial,
+// Clean, Dirty (3; any write to an f register or fcsr sets it). SD summarises
+// FS == Dirty (no XS or VS state here).
+inline constexpr unsigned kFsShift = 13;
+inline constexpr uint64_t kFs = uint64_t{3} << kFsShift;
+inline constexpr uint64_t kSd = uint64_t{1} << 63;
 }  // namespace mstatus
 
 namespace menvcfg {
@@ -127,9 +137,9 @@ inline constexpr uint64_t kMachineBits = kMsip | kMtip | kMeip;
 inline constexpr uint64_t kSupervisorBits = kSsip | kStip | kSeip;
 }  // namespace irq
 
-// misa: RV64 (MXL=2) with A, C, I, M, S and U.
+// misa: RV64 (MXL=2) with A, C, D, F, I, M, S and U.
 inline constexpr uint64_t kMisa = (uint64_t{2} << 62) | (1u << ('A' - 'A')) |
-                                  (1u << ('C' - 'A')) |
+                                  (1u << ('C' - 'A')) | (1u << ('D' - 'A')) | (1u << ('F' - 'A')) |
                                   (1u << ('I' - 'A')) |
                                   (1u << ('M' - 'A')) | (1u << ('S' - 'A')) | (1u << ('U' - 'A'));
 
@@ -160,6 +170,9 @@ struct CsrFile {
   // writes stick and counting costs nothing per instruction.
   uint64_t mcycle_offset = 0;
   uint64_t minstret_offset = 0;
+  // fcsr: accrued exception flags (fpu::flag bits) and the dynamic rounding mode.
+  uint8_t fflags = 0;
+  uint8_t frm = 0;
 };
 
 }  // namespace vtime::riscv

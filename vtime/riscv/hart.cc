@@ -17,6 +17,7 @@ Hart::Hart(HartEnv& env, HartOptions options)
 
 void Hart::reset() {
   std::fill(std::begin(x_), std::end(x_), 0);
+  std::fill(std::begin(f_), std::end(f_), 0);
   pc_ = reset_pc_;
   priv_ = Priv::kMachine;
   csr_ = CsrFile{};

@@ -138,6 +138,24 @@ class Hart {
   const Op* ecall(const Op* op);
   const Op* fence_i(const Op* op);
 
+  // F/D state (isa_fp.h, isa_rv64f.cc, isa_rv64d.cc; loads in hart_fp.cc).
+  uint64_t f(unsigned r) const { return f_[r]; }
+  // Writes an f register (singles arrive NaN-boxed) and marks FS Dirty.
+  void set_f(unsigned r, uint64_t value) {
+    f_[r] = value;
+    csr_.mstatus |= mstatus::kFs | mstatus::kSd;
+  }
+  bool fp_enabled() const { return (csr_.mstatus & mstatus::kFs) != 0; }
+  unsigned frm() const { return csr_.frm; }
+  // Accrues exception flags into fflags (which dirties FS when any are raised).
+  void raise_fflags(uint8_t flags) {
+    if (flags == 0) return;
+    csr_.fflags = static_cast<uint8_t>(csr_.fflags | flags);
+    csr_.mstatus |= mstatus::kFs | mstatus::kSd;
+  }
+  // FLW / FLD of `size` bytes into f[rd]; a single is NaN-boxed.
+  const Op* load_fp(const Op* op, uint64_t addr, unsigned size);
+
  private:
   enum class Mem : uint8_t { kRam, kEndBlock, kTrapped };
   struct TlbEntry {
@@ -208,6 +226,7 @@ class Hart {
   BlockCache blocks_;
 
   uint64_t x_[33] = {};  // x0..x31 and the discard slot
+  uint64_t f_[32] = {};  // f0..f31 (F/D)
   uint64_t pc_ = 0;
   Priv priv_ = Priv::kMachine;
   CsrFile csr_;

@@ -41,14 +41,17 @@ std::span<const InsnSpec> rv64i_table();     // RV64I base incl. FENCE
 std::span<const InsnSpec> rv64m_table();     // M: multiply / divide
 std::span<const InsnSpec> rv64a_table();     // A: LR/SC and AMOs
 std::span<const InsnSpec> system_table();    // Zicsr, Zifencei, ECALL/EBREAK, MRET, WFI
+std::span<const InsnSpec> rv64f_table();     // F: single-precision floating point
+std::span<const InsnSpec> rv64d_table();     // D: double precision, S<->D conversions
 std::span<const CompressedSpec> rvc_table(); // C (integer forms)
 
 // The device tree's riscv,isa for these harts: exactly what the tables and
 // CSRs implement (misa's letters plus the Z extensions). Grows with the tables.
-inline constexpr const char* kIsaString = "rv64imac_zicsr_zifencei_sstc";
+inline constexpr const char* kIsaString = "rv64imafdc_zicsr_zifencei_sstc";
 
 // Every 32-bit table, in the order the decoder and the overlap test use.
-inline constexpr auto kInsnTables = {&rv64i_table, &rv64m_table, &rv64a_table, &system_table};
+inline constexpr auto kInsnTables = {&rv64i_table, &rv64m_table, &rv64a_table, &system_table,
+                                     &rv64f_table, &rv64d_table};
 
 // The handler for an encoding no row matches: raises illegal instruction.
 const Op* exec_illegal(Hart& h, const Op* op);

@@ -3,8 +3,8 @@
 // then runs through the 32-bit tables with length 2. Reserved encodings expand
 // to 0 (illegal); HINTs expand to their harmless 32-bit meaning. Encodings that
 // share a row (c.lui/c.addi16sp, c.jr/c.mv, c.ebreak/c.jalr/c.add) differ only
-// in register fields that a mask cannot express. c.fld/c.fsd/c.fldsp/c.fsdsp
-// come with the D extension.
+// in register fields that a mask cannot express. The D extension's forms
+// c.fld/c.fsd/c.fldsp/c.fsdsp are here too (RV64 has no c.flw/c.fsw).
 #include "vtime/riscv/isa.h"
 
 namespace vtime::riscv {
@@ -46,6 +46,7 @@ uint32_t j_type(int32_t imm, uint32_t rd) {
 }
 constexpr uint32_t kOpImm = 0x13, kOpImm32 = 0x1b, kOp = 0x33, kOp32 = 0x3b;
 constexpr uint32_t kLoad = 0x03, kStore = 0x23, kLui = 0x37, kJalr = 0x67;
+constexpr uint32_t kLoadFp = 0x07, kStoreFp = 0x27;
 constexpr uint32_t kSp = 2;
 
 // Quadrant 0.
@@ -59,6 +60,8 @@ uint32_t c_lw(uint16_t c) { return i_type(static_cast<int32_t>(lw_offset(c)), rs
 uint32_t c_ld(uint16_t c) { return i_type(static_cast<int32_t>(ld_offset(c)), rs1_prime(c), 3, rd_prime(c), kLoad); }
 uint32_t c_sw(uint16_t c) { return s_type(static_cast<int32_t>(lw_offset(c)), rd_prime(c), rs1_prime(c), 2, kStore); }
 uint32_t c_sd(uint16_t c) { return s_type(static_cast<int32_t>(ld_offset(c)), rd_prime(c), rs1_prime(c), 3, kStore); }
+uint32_t c_fld(uint16_t c) { return i_type(static_cast<int32_t>(ld_offset(c)), rs1_prime(c), 3, rd_prime(c), kLoadFp); }
+uint32_t c_fsd(uint16_t c) { return s_type(static_cast<int32_t>(ld_offset(c)), rd_prime(c), rs1_prime(c), 3, kStoreFp); }
 
 // Quadrant 1.
 uint32_t c_addi(uint16_t c) { return i_type(imm6(c), rd_full(c), 0, rd_full(c), kOpImm); }
@@ -107,6 +110,11 @@ uint32_t c_ldsp(uint16_t c) {
   const uint32_t off = (bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6);
   return rd_full(c) == 0 ? 0 : i_type(static_cast<int32_t>(off), kSp, 3, rd_full(c), kLoad);
 }
+// Unlike c.ldsp, c.fldsp may load f0.
+uint32_t c_fldsp(uint16_t c) {
+  const uint32_t off = (bit(c, 12) << 5) | (bits(c, 6, 5) << 3) | (bits(c, 4, 2) << 6);
+  return i_type(static_cast<int32_t>(off), kSp, 3, rd_full(c), kLoadFp);
+}
 uint32_t c_jr_mv(uint16_t c) {
   if (rs2_full(c) != 0) return r_type(0, rs2_full(c), 0, 0, rd_full(c), kOp);  // c.mv
   return rd_full(c) == 0 ? 0 : i_type(0, rd_full(c), 0, 0, kJalr);             // c.jr
@@ -124,6 +132,10 @@ uint32_t c_sdsp(uint16_t c) {
   const uint32_t off = (bits(c, 12, 10) << 3) | (bits(c, 9, 7) << 6);
   return s_type(static_cast<int32_t>(off), rs2_full(c), kSp, 3, kStore);
 }
+uint32_t c_fsdsp(uint16_t c) {
+  const uint32_t off = (bits(c, 12, 10) << 3) | (bits(c, 9, 7) << 6);
+  return s_type(static_cast<int32_t>(off), rs2_full(c), kSp, 3, kStoreFp);
+}
 
 constexpr uint16_t kF3 = 0xe003;     // funct3 + quadrant
 constexpr uint16_t kF4 = 0xf003;     // funct4 + quadrant
@@ -132,8 +144,10 @@ constexpr uint16_t kShift = 0xec03;  // c.srli / c.srai / c.andi
 
 constexpr CompressedSpec kRvc[] = {
     {"c.addi4spn", kF3, 0x0000, &c_addi4spn},
+    {"c.fld", kF3, 0x2000, &c_fld},
     {"c.lw", kF3, 0x4000, &c_lw},
     {"c.ld", kF3, 0x6000, &c_ld},
+    {"c.fsd", kF3, 0xa000, &c_fsd},
     {"c.sw", kF3, 0xc000, &c_sw},
     {"c.sd", kF3, 0xe000, &c_sd},
     {"c.addi", kF3, 0x0001, &c_addi},
@@ -153,10 +167,12 @@ constexpr CompressedSpec kRvc[] = {
     {"c.beqz", kF3, 0xc001, &c_beqz},
     {"c.bnez", kF3, 0xe001, &c_bnez},
     {"c.slli", kF3, 0x0002, &c_slli},
+    {"c.fldsp", kF3, 0x2002, &c_fldsp},
     {"c.lwsp", kF3, 0x4002, &c_lwsp},
     {"c.ldsp", kF3, 0x6002, &c_ldsp},
     {"c.jr/c.mv", kF4, 0x8002, &c_jr_mv},
     {"c.ebreak/c.jalr/c.add", kF4, 0x9002, &c_ebreak_jalr_add},
+    {"c.fsdsp", kF3, 0xa002, &c_fsdsp},
     {"c.swsp", kF3, 0xc002, &c_swsp},
     {"c.sdsp", kF3, 0xe002, &c_sdsp},
 };
