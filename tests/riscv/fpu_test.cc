@@ -315,6 +315,12 @@ const Case kDouble[] = {
     // (1 + 2^-52)^2 - 1 = 2^-51 (1 + 2^-53): a tie, to even.
     {K::kMadd, 0x3ff0000000000001, 0x3ff0000000000001, 0xbff0000000000000, kRne, 0x3cc0000000000000, NX},
     {K::kMadd, 0x3ff0000000000001, 0x3ff0000000000001, 0xbff0000000000000, kRup, 0x3cc0000000000001, NX},
+    {K::kMadd, 0x3ff0000000000001, 0x3ff0000000000001, 0xbff0000000000000, kRmm, 0x3cc0000000000001, NX},
+    {K::kMadd, 0x3ff0000000000003, kD3, 0, kRmm, 0x4008000000000005, NX},  // 3 + 4.5 ulp
+    {K::kMadd, 0x3ff0000000000003, kD3, 0, kRne, 0x4008000000000004, NX},
+    {K::kMadd, kD1, kD1, 0x3ca0000000000000, kRmm, 0x3ff0000000000001, NX},  // 1 + 2^-53
+    {K::kNmadd, kD1, kD1, 0x3ca0000000000000, kRmm, 0xbff0000000000001, NX},
+    {K::kMadd, kD1, kD1, 0x3ca8000000000000, kRmm, 0x3ff0000000000001, NX},  // not a tie
     {K::kMin, kDNegZero, 0, 0, kRne, kDNegZero, 0},
     {K::kMax, kDNegZero, 0, 0, kRne, 0, 0},
     {K::kMin, kDNan, kD1, 0, kRne, kD1, 0},

@@ -8,6 +8,7 @@
 #include "vtime/riscv/fpu.h"
 
 #include <bit>
+#include <cassert>
 #include <cfenv>
 #include <cmath>
 #include <initializer_list>
@@ -61,14 +62,18 @@ int host_mode(Rm rm) {
 }
 
 // The host rounding mode and exception flags for the lifetime of one operation;
-// the default mode is restored afterwards (the host's own code expects it).
+// the default mode is restored afterwards (the host's own code expects it, and
+// this relies on it: the common nearest-even case changes no mode at all).
 class HostEnv {
  public:
-  explicit HostEnv(Rm rm) {
-    std::fesetround(host_mode(rm));
+  explicit HostEnv(Rm rm) : mode_(host_mode(rm)) {
+    assert(std::fegetround() == FE_TONEAREST);
+    if (mode_ != FE_TONEAREST) std::fesetround(mode_);
     std::feclearexcept(FE_ALL_EXCEPT);
   }
-  ~HostEnv() { std::fesetround(FE_TONEAREST); }
+  ~HostEnv() {
+    if (mode_ != FE_TONEAREST) std::fesetround(FE_TONEAREST);
+  }
   HostEnv(const HostEnv&) = delete;
   HostEnv& operator=(const HostEnv&) = delete;
 
@@ -82,6 +87,9 @@ class HostEnv {
     if (e & FE_INVALID) f |= flag::kNv;
     return f;
   }
+
+ private:
+  int mode_;
 };
 
 // Round-to-nearest, ties to max magnitude differs from ties to even only on an
@@ -108,6 +116,37 @@ template <class H> H away_of(H r, H dir) {
                                         : -std::numeric_limits<H>::infinity());
   return std::fabs(n) > std::fabs(r) ? n : r;
 }
+
+// An exact sum of doubles as a nonoverlapping expansion (Shewchuk's
+// Grow-Expansion with zero elimination, TwoSum in round-to-nearest): exact as
+// long as nothing overflows. Holds a handful of terms.
+class Expansion {
+ public:
+  void add(double x) {
+    double q = x;
+    size_t k = 0;
+    for (size_t i = 0; i < n_; ++i) {
+      const double s = q + e_[i];
+      const double bv = s - q;
+      const double err = (q - (s - bv)) + (e_[i] - bv);
+      q = s;
+      if (err != 0) e_[k++] = err;
+    }
+    e_[k++] = q;
+    n_ = k;
+  }
+  // The sign of the exact sum: that of its largest (last nonzero) component.
+  int sign() const {
+    for (size_t i = n_; i-- > 0;) {
+      if (e_[i] != 0) return e_[i] > 0 ? 1 : -1;
+    }
+    return 0;
+  }
+
+ private:
+  double e_[8] = {};
+  size_t n_ = 0;
+};
 
 // rmm_tie for a single-precision result whose exact error `diff` is a double.
 float rmm_tie_single(float r, double diff) {
@@ -249,8 +288,27 @@ Bits fma(Bits a, Bits b, Bits c, bool neg_product, bool neg_addend, Rm rm, uint8
       if (err == 0) r = rmm_tie_single(r, s - double{r});
     }
   }
-  // (For doubles an RMM tie of a fused multiply-add is left at nearest-even:
-  // seeing it exactly needs more than double-double precision.)
+  if constexpr (sizeof(Bits) == 8) {
+    if (rm == Rm::kRmm && std::isfinite(r) && !is_tiny(r)) {
+      // a*b + c - r as an exact expansion (TwoProd needs a product well above
+      // the subnormals); its sign says which neighbour the true value is
+      // towards, and a tie leaves exactly half the gap to it.
+      const double x = va, y = vb, z = vc;
+      const double p = x * y;
+      if (std::isfinite(p) && (p == 0 || std::fabs(p) >= std::ldexp(1.0, -969))) {
+        Expansion e;
+        e.add(p);
+        e.add(std::fma(x, y, -p));
+        e.add(z);
+        e.add(-r);
+        if (const int dir = e.sign(); dir != 0) {
+          const double n = std::nextafter(r, dir > 0 ? HUGE_VAL : -HUGE_VAL);
+          e.add(-(n - r) / 2);
+          if (e.sign() == 0 && std::fabs(n) > std::fabs(r)) r = n;
+        }
+      }
+    }
+  }
   return canonical(bits_of<Bits>(r));
 }
 
