@@ -10,6 +10,9 @@
 #include <bit>
 #include <cassert>
 #include <cfenv>
+#if defined(__x86_64__) && defined(__SSE2__)
+#include <xmmintrin.h>
+#endif
 #include <cmath>
 #include <initializer_list>
 #include <limits>
@@ -50,6 +53,55 @@ template <class Bits> bool is_zero(Bits b) { return (b & ~Fmt<Bits>::kSign) == 0
 template <class Bits> bool is_neg(Bits b) { return (b & Fmt<Bits>::kSign) != 0; }
 template <class Bits> Bits canonical(Bits b) { return is_nan(b) ? Fmt<Bits>::kNan : b; }
 
+#if defined(__x86_64__) && defined(__SSE2__)
+// The host rounding mode and exception flags for the lifetime of one operation,
+// straight in MXCSR: every operation here (float/double arithmetic, sqrt, fma,
+// conversions, roundsd) is SSE, never x87, and glibc's feclearexcept /
+// fetestexcept also reload the x87 environment, which costs far more than the
+// operation. Writing MXCSR is the expensive part, so it is written only when
+// something changes: the caller's rounding mode comes back afterwards with the
+// sticky flags clear (the host has no use for them), so a nearest-even
+// operation that raises nothing writes MXCSR not at all and others once.
+class HostEnv {
+ public:
+  explicit HostEnv(Rm rm) : saved_(_mm_getcsr()) {
+    const unsigned want = (saved_ & ~(kRoundingBits | kFlagBits)) | rounding_bits(rm);
+    if (want != saved_) _mm_setcsr(want);
+  }
+  ~HostEnv() {
+    const unsigned back = saved_ & ~kFlagBits;
+    if (_mm_getcsr() != back) _mm_setcsr(back);
+  }
+  HostEnv(const HostEnv&) = delete;
+  HostEnv& operator=(const HostEnv&) = delete;
+
+  uint8_t flags() const {
+    const unsigned e = _mm_getcsr();
+    uint8_t f = 0;
+    if (e & 0x20) f |= flag::kNx;  // PE
+    if (e & 0x10) f |= flag::kUf;  // UE
+    if (e & 0x08) f |= flag::kOf;  // OE
+    if (e & 0x04) f |= flag::kDz;  // ZE
+    if (e & 0x01) f |= flag::kNv;  // IE (bit 1, DE, has no RISC-V counterpart)
+    return f;
+  }
+
+ private:
+  static constexpr unsigned kRoundingBits = 0x6000;  // RC, bits 14:13
+  static constexpr unsigned kFlagBits = 0x3f;
+  static unsigned rounding_bits(Rm rm) {
+    switch (rm) {
+      case Rm::kRdn: return 0x2000;
+      case Rm::kRup: return 0x4000;
+      case Rm::kRtz: return 0x6000;
+      case Rm::kRne:
+      case Rm::kRmm: break;  // RMM: nearest-even, then ties corrected (see rmm_tie)
+    }
+    return 0;
+  }
+  unsigned saved_;
+};
+#else
 int host_mode(Rm rm) {
   switch (rm) {
     case Rm::kRtz: return FE_TOWARDZERO;
@@ -61,9 +113,9 @@ int host_mode(Rm rm) {
   return FE_TONEAREST;
 }
 
-// The host rounding mode and exception flags for the lifetime of one operation;
-// the default mode is restored afterwards (the host's own code expects it, and
-// this relies on it: the common nearest-even case changes no mode at all).
+// The host rounding mode and exception flags for the lifetime of one operation,
+// through <cfenv>; the default mode is restored afterwards (the host's own code
+// expects it, and this relies on it: nearest-even changes no mode at all).
 class HostEnv {
  public:
   explicit HostEnv(Rm rm) : mode_(host_mode(rm)) {
@@ -91,6 +143,7 @@ class HostEnv {
  private:
   int mode_;
 };
+#endif
 
 // Round-to-nearest, ties to max magnitude differs from ties to even only on an
 // exact tie. `r` is the nearest-even result and `err` the exact difference
