@@ -1,6 +1,6 @@
 // See fpu.h. Host operations are bracketed by HostEnv (rounding mode set, flags
 // cleared, then read back); operands and results pass through volatile objects
-// so that the compiler cannot move the arithmetic across the <cfenv> calls, and
+// so that the compiler cannot move the arithmetic across the mode changes, and
 // this file is compiled with -frounding-math (CMakeLists.txt) so nothing is
 // constant-folded in the default mode. Everything RISC-V defines differently
 // from a host - NaN results, FMIN/FMAX, integer conversions, FCLASS, RMM - is

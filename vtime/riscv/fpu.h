@@ -4,10 +4,10 @@
 // accumulate into `flags` (fflags bit layout). Results follow RISC-V, not the
 // host: every NaN result is the canonical NaN, FMIN/FMAX follow IEEE 754-2019
 // minimumNumber/maximumNumber, conversions to integers saturate and raise NV.
-// The basic operations, square root and FMA run on the host FPU under
-// <cfenv> with the rounding mode set and the flags read back (fpu.cc is
-// compiled with -frounding-math); round-to-nearest-ties-to-max-magnitude,
-// which hosts lack, corrects the ties of round-to-nearest-even in software.
+// The basic operations, square root and FMA run on the host FPU with the
+// rounding mode set and the flags read back (MXCSR on x86-64, <cfenv>
+// elsewhere; fpu.cc is compiled with -frounding-math); round to nearest, ties
+// to max magnitude, which hosts lack, corrects nearest-even ties in software.
 #pragma once
 
 #include <cstdint>
