@@ -150,3 +150,38 @@ TEST(Board, RunsTheSameGuestIdenticallyTwice) {
 
 }  // namespace
 }  // namespace vtime
+
+namespace vtime {
+namespace {
+
+TEST(BoardTimerDevices, EnabledDevicesAnswerAtTheirDocumentedAddresses) {
+  BoardOptions options = icount_options("shift=4,sleep=off");
+  options.harts = 2;
+  options.timer_devices = {.lapic_timer = true, .pv_clockevent = true, .pvclock = true,
+                           .hpet = HpetDriftfix::kSlew};
+  Fixture f(options, kPoweroff);
+  using namespace timer_devices_map;
+  // HPET: GCAP_ID low half = vendor 0x8086, legacy-capable, 64-bit, 3 timers (2 << 8), rev 1.
+  EXPECT_EQ(f.board->debug_read(kHpetBase, 4), 0x8086a201u);
+  // LAPIC timer of hart 1: the bus frequency it tells guests to calibrate with.
+  EXPECT_EQ(f.board->debug_read(kLapicBase + kStride + lapic_reg::kBusFrequency, 8), 100'000'000u);
+  // PV clock-event of hart 1: its identification register ("pvce").
+  EXPECT_EQ(f.board->debug_read(kPvClockEventBase + kStride + pv_clockevent_reg::kId, 4),
+            0x70766365u);
+  // pvclock record of hart 1: written (even, non-zero version), TSC_STABLE set.
+  const auto version = f.board->debug_read(kPvClockBase + kPvClockRecord, 4);
+  ASSERT_TRUE(version.has_value());
+  EXPECT_EQ(*version % 2, 0u);
+  EXPECT_NE(*version, 0u);
+  EXPECT_EQ(*f.board->debug_read(kPvClockBase + kPvClockRecord + 29, 1) & 1u, 1u);
+  EXPECT_EQ(f.board->run().kind, RunOutcome::Kind::kPoweroff);
+}
+
+TEST(BoardTimerDevices, AbsentUnlessAskedFor) {
+  Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
+  EXPECT_FALSE(f.board->debug_read(timer_devices_map::kHpetBase, 4).has_value());
+  EXPECT_FALSE(f.board->debug_read(timer_devices_map::kPvClockBase, 4).has_value());
+}
+
+}  // namespace
+}  // namespace vtime

@@ -42,6 +42,19 @@ TEST(RunRequest, AcceptsDoubleDashAndEqualsForms) {
   EXPECT_EQ(r->guest, "prog.elf");
 }
 
+TEST(RunRequest, TimerDevicesAreOptIn) {
+  const auto none = parse({}).request;
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->hpet_driftfix);
+  EXPECT_FALSE(none->lapic_timer || none->pv_clockevent || none->pvclock);
+  const auto all = parse({"--hpet", "driftfix=slew", "--lapic-timer", "--pv-clockevent", "--pvclock"}).request;
+  ASSERT_TRUE(all.ok()) << all.error();
+  EXPECT_EQ(all->hpet_driftfix, "slew");
+  EXPECT_TRUE(all->lapic_timer && all->pv_clockevent && all->pvclock);
+  EXPECT_EQ(parse({"--hpet", "on"}).request->hpet_driftfix, "none");
+  EXPECT_FALSE(parse({"--hpet", "driftfix=fast"}).request.ok());
+}
+
 TEST(RunRequest, TimeLimitTakesUnits) {
   const auto r = parse({"--time-limit", "1500ms"}).request;
   ASSERT_TRUE(r.ok()) << r.error();

@@ -64,6 +64,8 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   unsigned harts = 1;
   std::string bios, kernel, guest, icount, report = "text", report_file, time_limit;
   bool guest_errors = false;
+  std::string hpet;
+  bool lapic_timer = false, pv_clockevent = false, pvclock = false;
   app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
   app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
   app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
@@ -75,6 +77,13 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_option("--report-file", report_file, "Write the report to this file instead of stderr");
   app.add_option("--time-limit", time_limit, "Stop after this much guest time (e.g. 10s)");
   app.add_flag("--guest-errors", guest_errors, "Print guest errors (bad register accesses) to stderr");
+  app.add_option("--hpet", hpet,
+                 "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)")
+      ->check(CLI::IsMember({"on", "driftfix=none", "driftfix=slew"}));
+  app.add_flag("--lapic-timer", lapic_timer, "Add a LAPIC-style timer per hart (MMIO)");
+  app.add_flag("--pv-clockevent", pv_clockevent,
+               "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
+  app.add_flag("--pvclock", pvclock, "Add pvclock (kvmclock ABI) records for the guest");
   app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
@@ -113,6 +122,10 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     request.guest_time_limit = *limit;
   }
   request.log_guest_errors = guest_errors;
+  if (!hpet.empty()) request.hpet_driftfix = hpet == "driftfix=slew" ? "slew" : "none";
+  request.lapic_timer = lapic_timer;
+  request.pv_clockevent = pv_clockevent;
+  request.pvclock = pvclock;
   return {std::move(request), false};
 }
 

@@ -146,6 +146,17 @@ void Clint::evaluate(unsigned hart) {
   h.timer->arm(GuestTime::from_epoch(timebase_.time_for(target, Round::kUp)));
 }
 
+GuestTime Clint::instant_of(uint64_t value) const {
+  const uint64_t elapsed = elapsed_ticks();
+  const uint64_t now = elapsed + mtime_offset_;
+  if (value <= now) return GuestTime::epoch();
+  uint64_t target = 0;
+  if (value == UINT64_MAX || __builtin_add_overflow(elapsed, value - now, &target)) {
+    return GuestTime::never();
+  }
+  return GuestTime::from_epoch(timebase_.time_for(target, Round::kUp));
+}
+
 void Clint::on_timer(unsigned hart) {
   evaluate(hart);  // re-checks the comparator; re-arms if mtime moved meanwhile
 }

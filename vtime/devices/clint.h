@@ -61,6 +61,11 @@ class Clint {
 
   // mtime now (the harts' `time` CSR reads this). Wraps at 2^64 like the register.
   uint64_t mtime() const;
+  // The first guest instant at which mtime reaches `value` (rounded up, so a
+  // comparator interrupt never precedes mtime >= value); the past when it
+  // already has; never() for UINT64_MAX or a value past 2^64 elapsed ticks.
+  // For other comparators on this timebase (Sstc's stimecmp).
+  GuestTime instant_of(uint64_t value) const;
   void write_mtime(uint64_t value);
   uint64_t mtimecmp(unsigned hart) const { return harts_[hart].mtimecmp; }
   void write_mtimecmp(unsigned hart, uint64_t value);

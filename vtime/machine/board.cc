@@ -4,12 +4,11 @@
 
 #include "vtime/machine/board_parts.h"
 #include "vtime/machine/virt_map.h"
+#include "vtime/riscv/isa.h"
 
 namespace vtime {
 namespace {
 
-// What the harts implement, as the device tree's riscv,isa says it.
-constexpr const char* kHartIsa = "rv64imac_zicsr_zifencei";
 constexpr Duration kConsolePollPeriod = 10ms;       // host time
 constexpr Duration kConsolePollGuestPeriod = 1ms;   // guest time
 
@@ -48,7 +47,10 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   PlatformOptions platform_options;
   platform_options.ram_bytes = options.ram_bytes;
   platform_options.harts = options.harts;
-  platform_options.hart_isa = kHartIsa;
+  platform_options.hart_isa = riscv::kIsaString;  // what the harts implement
+  platform_options.mmu_type = "riscv,sv48";
+  platform_options.extra_devices =
+      TimerDevices::device_tree_nodes(options.timer_devices, options.harts);
   Result<std::unique_ptr<VirtPlatform>> platform = VirtPlatform::create(
       p.log, p.timers, console, platform_options, [&p](FinisherRequest request) {
         p.finish = request;
@@ -56,6 +58,11 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
       });
   if (!platform) return Error{platform.error()};
   p.platform = std::move(platform).value();
+  p.timer_devices = std::make_unique<TimerDevices>(p.log, p.timers, options.timer_devices,
+                                                   options.harts, virt_map::kTimebase);
+  if (Status s = p.timer_devices->attach(p.platform->bus(), p.platform->plic()); !s.ok()) {
+    return Error{s.error()};
+  }
 
   // A timer armed earlier than the running slice's end must stop the running
   // hart. Under icount the engine cuts the budget exactly for arms made by the
@@ -94,6 +101,9 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
     IrqLine& meip = line(virt_map::kIrqMExt);
     IrqLine& seip = line(virt_map::kIrqSExt);
     p.platform->connect_hart(h, HartIrqLines{.msip = msip, .mtip = mtip, .meip = meip, .seip = seip});
+    SstcTimer& sstc = *p.sstc.emplace_back(
+        std::make_unique<SstcTimer>(p.timers, p.platform->clint(), *hart));
+    env->attach_stimecmp([&sstc](uint64_t value) { sstc.set(value); });
     p.envs.push_back(std::move(env));
     p.harts.push_back(std::move(hart));
   }
@@ -126,10 +136,18 @@ Status Board::reboot() {
   const Result<BootPlan> plan = p.platform->prepare_boot(p.images);
   if (!plan) return Error{plan.error()};
   for (auto& hart : p.harts) hart->reset();
+  for (auto& sstc : p.sstc) sstc->reset();
+  if (PvClock* pv = p.timer_devices->pvclock()) pv->update();  // RAM was cleared
   return ok_status();
 }
 
 GuestTime Board::guest_now() const { return p_->clocks.virtual_now(); }
+
+std::optional<uint64_t> Board::debug_read(uint64_t paddr, unsigned size) {
+  const BusRead r = p_->platform->bus().read(paddr, size);
+  if (r.status != BusStatus::kOk) return std::nullopt;
+  return r.value;
+}
 
 void Board::stop() { p_->clocks.stop(); }
 void Board::resume() { p_->clocks.resume(); }

@@ -14,6 +14,7 @@
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/loader.h"
+#include "vtime/machine/timer_devices.h"
 #include "vtime/time/host_clock.h"
 #include "vtime/time/result.h"
 
@@ -24,6 +25,7 @@ struct BoardOptions {
   unsigned harts = 1;
   IcountOptions icount;  // IcountMode::kOff: VIRTUAL is host running time
   bool echo_guest_errors = false;
+  TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
 };
 
 // How a run ended.
@@ -70,6 +72,9 @@ class Board {
   BoardStats stats() const;
   // VIRTUAL now (any thread): what the guest's clocks derive from.
   GuestTime guest_now() const;
+  // A physical read through the board's bus, as QEMU's monitor `xp` does
+  // (devices see it like a guest access). std::nullopt on an access fault.
+  std::optional<uint64_t> debug_read(uint64_t paddr, unsigned size);
   // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
   void stop();
   void resume();

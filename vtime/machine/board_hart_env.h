@@ -23,6 +23,7 @@ namespace vtime {
 class BoardHartEnv final : public riscv::HartEnv {
  public:
   using TimeSource = std::function<uint64_t()>;
+  using StimecmpSink = std::function<void(uint64_t)>;
 
   BoardHartEnv(AddressMap& map, TimeSource read_time) : map_(map), read_time_(std::move(read_time)) {}
 
@@ -32,12 +33,17 @@ class BoardHartEnv final : public riscv::HartEnv {
     hart_ = &hart;
     budget_ = budget;
   }
+  // Where stimecmp writes go (the board's SstcTimer for this hart).
+  void attach_stimecmp(StimecmpSink sink) { stimecmp_ = std::move(sink); }
 
   uint8_t* host_page(uint64_t page_paddr, riscv::PageAccess access) override;
   riscv::BusResult load(uint64_t paddr, unsigned size, uint64_t& value) override;
   riscv::BusResult store(uint64_t paddr, unsigned size, uint64_t value) override;
   uint64_t read_time() override;
   void sync(uint64_t retired) override;
+  void set_stimecmp(uint64_t value) override {
+    if (stimecmp_) stimecmp_(value);
+  }
 
   uint64_t device_accesses() const { return device_accesses_; }
 
@@ -47,6 +53,7 @@ class BoardHartEnv final : public riscv::HartEnv {
 
   AddressMap& map_;
   TimeSource read_time_;
+  StimecmpSink stimecmp_;
   riscv::Hart* hart_ = nullptr;
   HartBudget* budget_ = nullptr;
   uint64_t device_accesses_ = 0;

@@ -14,6 +14,7 @@
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_hart_env.h"
 #include "vtime/machine/mip_line.h"
+#include "vtime/machine/sstc_timer.h"
 #include "vtime/machine/virt_platform.h"
 #include "vtime/riscv/hart.h"
 #include "vtime/timer/timer.h"
@@ -33,11 +34,13 @@ struct Board::Parts {
   TimerGroup timers;
   std::optional<Icount> icount;
   std::unique_ptr<VirtPlatform> platform;
+  std::unique_ptr<TimerDevices> timer_devices;  // after the platform: its IRQs go to the PLIC
   std::optional<FinisherRequest> finish;
 
   std::vector<std::unique_ptr<BoardHartEnv>> envs;
   std::vector<std::unique_ptr<riscv::Hart>> harts;
   std::vector<std::unique_ptr<MipLine>> lines;
+  std::vector<std::unique_ptr<SstcTimer>> sstc;  // one per hart
   std::vector<HartBudget*> budgets;  // empty without icount
 
   // Console input is polled every 1 ms of guest time (VIRTUAL, marked external

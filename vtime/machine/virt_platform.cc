@@ -64,7 +64,7 @@ Result<BootPlan> VirtPlatform::prepare_boot(const BootImages& images) {
                       .timebase = options_.timebase,
                       .uart_clock = virt_map::kUartClock,
                       .bootargs = options_.bootargs,
-                      .extra_devices = {}};
+                      .extra_devices = options_.extra_devices};
   auto blob = build_device_tree(dt);
   if (!blob.ok()) return Error{blob.error()};
   if (blob->size() > options_.ram_bytes) return Error{"RAM is too small to hold the device tree"};

@@ -33,6 +33,9 @@ struct PlatformOptions {
   std::optional<std::string> mmu_type{};             // absent until the harts page
   std::string bootargs{};
   Frequency timebase = virt_map::kTimebase;
+  // Extra MMIO devices the board maps itself (timer devices), described in
+  // the device tree under /soc.
+  std::vector<ExtraDeviceNode> extra_devices{};
 };
 
 // A hart's interrupt inputs (its mip bits), implemented by the hart side.
