@@ -218,6 +218,7 @@ static void test_single_misc(void) {
   FCHECK("fmax x snan", S2("fmax.s", "", ONE, SNAN), ONE, NV);
   FCHECK("fmin nan nan", S2("fmin.s", "", 0x7fc12345, QNAN), QNAN, 0);
   FCHECK("fmax snan snan", S2("fmax.s", "", SNAN, SNAN), QNAN, NV);
+  FCHECK("fmin snan qnan", S2("fmin.s", "", SNAN, QNAN), QNAN, NV);
   FCHECK("fmin -inf", S2("fmin.s", "", NEG_INF, ONE), NEG_INF, 0);
   FCHECK("feq", S_CMP("feq.s", ONE, ONE), 1, 0);
   FCHECK("feq -0 +0", S_CMP("feq.s", NEG_ZERO, 0), 1, 0);
@@ -356,6 +357,12 @@ static void test_boxing(void) {
   __asm__ volatile(NORVC("fmv.d.x ft0, %1\nfcvt.s.d ft1, ft0\nfmv.x.d %0, ft1") : "=r"(r)
                    : "r"(D_SNAN) : "ft0", "ft1");
   FCHECK("fcvt.s.d snan", r, 0xffffffff7fc00000, NV);
+  __asm__ volatile(NORVC("fmv.d.x ft0, %1\nfcvt.s.d ft1, ft0, rne\nfmv.x.d %0, ft1") : "=r"(r)
+                   : "r"(0x380ffffff0000000ul) : "ft0", "ft1");
+  FCHECK("fcvt.s.d tiny only before rounding", r, 0xffffffff00800000, NX);
+  __asm__ volatile(NORVC("fmv.d.x ft0, %1\nfcvt.s.d ft1, ft0, rtz\nfmv.x.d %0, ft1") : "=r"(r)
+                   : "r"(0x380ffffff0000000ul) : "ft0", "ft1");
+  FCHECK("fcvt.s.d tiny rtz", r, 0xffffffff007fffff, UF | NX);
   __asm__ volatile(NORVC("fmv.d.x ft0, %1\nfcvt.d.s ft1, ft0\nfmv.x.d %0, ft1") : "=r"(r)
                    : "r"(0xffffffff00000001ul) : "ft0", "ft1");
   FCHECK("fcvt.d.s subnormal", r, 0x36a0000000000000, 0);

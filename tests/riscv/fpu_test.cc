@@ -198,6 +198,8 @@ const Case kSingle[] = {
     {K::kMax, kOne, kSnan, 0, kRne, kOne, NV},
     {K::kMin, kPayloadNan, kQnan, 0, kRne, kQnan, 0},
     {K::kMax, kSnan, kSnan, 0, kRne, kQnan, NV},
+    {K::kMin, kSnan, kQnan, 0, kRne, kQnan, NV},
+    {K::kToW, 0x4effffff, 0, 0, kRne, 0x7fffff80, 0},
     {K::kMin, kNegInf, kOne, 0, kRne, kNegInf, 0},
     {K::kMax, kOne, kTwo, 0, kRne, kTwo, 0},
     {K::kMin, kMinSub, 0, 0, kRne, 0, 0},
@@ -386,6 +388,10 @@ TEST(Fpu, DoubleToSingleRoundsAndSingleToDoubleIsExact) {
       {0x3590000000000000, kRup, 1, UF | NX},
       {0x36a0000000000000, kRne, 1, 0},        // 2^-149 exactly
       {kDSnan, kRne, 0x7fc00000, NV},
+      // 2^-126 (1 - 2^-25): rounds to the smallest normal with an unbounded exponent
+      // (not tiny after rounding: NX only); truncated it is tiny and inexact.
+      {0x380ffffff0000000, kRne, 0x00800000, NX},
+      {0x380ffffff0000000, kRtz, 0x007fffff, UF | NX},
       {0xfff8000000012345, kRne, 0x7fc00000, 0},
       {kDNegZero, kRne, 0x80000000, 0},
   };
