@@ -187,6 +187,12 @@ const Case kSingle[] = {
     {K::kMadd, 0x3f800001, 0x3f800001, kNegOne, kRup, 0x34800001, NX},
     {K::kMadd, kMax, kTwo, kNegInf, kRne, kNegInf, 0},
     {K::kMadd, kMax, kTwo, 0, kRne, kInf, OF | NX},
+    // RMM non-ties and exact results that an earlier tie check got wrong (found
+    // by random differential runs against QEMU 7.2).
+    {K::kMul, 0x3ff40000, 0x80d360b7, 0, kRmm, 0x8149782e, NX},
+    {K::kMul, 0x003fb7d7, 0x40840000, 0, kRmm, 0x01036b2b, NX},
+    {K::kDiv, 0, 0x1bed0000, 0, kRmm, 0, 0},
+    {K::kDiv, 0x80d3b8b7, 0x80bb463b, 0, kRmm, 0x3f90b59b, NX},
     // FMIN/FMAX: minimumNumber / maximumNumber.
     {K::kMin, kNegZero, 0, 0, kRne, kNegZero, 0},
     {K::kMin, 0, kNegZero, 0, kRne, kNegZero, 0},
@@ -323,6 +329,12 @@ const Case kDouble[] = {
     {K::kMadd, kD1, kD1, 0x3ca0000000000000, kRmm, 0x3ff0000000000001, NX},  // 1 + 2^-53
     {K::kNmadd, kD1, kD1, 0x3ca0000000000000, kRmm, 0xbff0000000000001, NX},
     {K::kMadd, kD1, kD1, 0x3ca8000000000000, kRmm, 0x3ff0000000000001, NX},  // not a tie
+    // RMM cases found by random differential runs against QEMU 7.2: exact
+    // quotients, and fused ties next to and among the subnormals.
+    {K::kDiv, kDNegZero, 0x001ef6dae0c7a7b3, 0, kRmm, kDNegZero, 0},
+    {K::kDiv, 0, 0x18870d49f6fb7120, 0, kRmm, 0, 0},
+    {K::kMadd, 0x800fffffffffffff, kD1, 0x801a108c6ed1354e, kRmm, 0x8025084637689aa7, NX},
+    {K::kMadd, 0x3fe0000000000000, 0x001c7ce859d8858b, 1, kRmm, 0x000e3e742cec42c7, UF | NX},
     {K::kMin, kDNegZero, 0, 0, kRne, kDNegZero, 0},
     {K::kMax, kDNegZero, 0, 0, kRne, 0, 0},
     {K::kMin, kDNan, kD1, 0, kRne, kD1, 0},

@@ -158,16 +158,63 @@ template <class H> H rmm_tie(H r, H err) {
   return std::fabs(n) > std::fabs(r) ? n : r;
 }
 
-// Below the smallest normal the spacing is fixed and half of it is not
-// representable, so RMM tie checks there scale by 2^kTieScale first (enough to
-// make every product or quotient of the format's operands exact and normal).
-template <class H> constexpr int kTieScale = sizeof(H) == 4 ? 64 : 128;
-template <class H> bool is_tiny(H r) { return std::fabs(r) < std::numeric_limits<H>::min(); }
-// r's neighbour in the direction of `dir` if it is larger in magnitude, else r.
-template <class H> H away_of(H r, H dir) {
-  const H n = std::nextafter(r, dir > 0 ? std::numeric_limits<H>::infinity()
+// Below about 2^-969 a double's product error or division remainder may not
+// be representable, so the double RMM tie checks below scale into range
+// first; single-precision checks run in double, where nothing they compute
+// can underflow or round.
+constexpr int kTieScale = 128;
+inline double tie_floor() { return std::ldexp(1.0, -969); }
+
+// r's neighbour away from zero on the side `dir` points to, if the exact
+// value `err` (scaled by 2^k, like r_scaled) past r is exactly half the gap.
+template <class H> H away_on_tie(H r, double r_scaled, int k, double err) {
+  const H n = std::nextafter(r, err > 0 ? std::numeric_limits<H>::infinity()
                                         : -std::numeric_limits<H>::infinity());
-  return std::fabs(n) > std::fabs(r) ? n : r;
+  if (!std::isfinite(n) || std::fabs(n) < std::fabs(r)) return r;
+  return err == (std::ldexp(double{n}, k) - r_scaled) / 2 ? n : r;
+}
+
+// RMM for a product a*b whose nearest-even rounding r was inexact.
+template <class H> H rmm_product(H a, H b, H r) {
+  if (!std::isfinite(r)) return r;
+  double x = a, y = b, rs = r;
+  int k = 0;
+  if (sizeof(H) == 8 && std::fabs(rs) < tie_floor()) {
+    // Scale the smaller operand up: the product and its error become normal.
+    (std::fabs(x) < std::fabs(y) ? x : y) *= std::ldexp(1.0, kTieScale);
+    k = kTieScale;
+    rs = std::ldexp(rs, k);
+  }
+  // Singles: the 48-bit product is exact in double. Doubles: the fma residue.
+  const double err = sizeof(H) == 4 ? x * y - rs : std::fma(x, y, -rs);
+  return err == 0 ? r : away_on_tie<H>(r, rs, k, err);
+}
+
+// RMM for a quotient a/b whose nearest-even rounding r was inexact: a tie is
+// a == (r + half gap) * b, seen as the remainder a - r*b (exact) minus half
+// the gap times b being exactly zero.
+template <class H> H rmm_quotient(H a, H b, H r) {
+  if (!std::isfinite(r)) return r;
+  double x = a, y = b, rs = r;
+  int k = 0;
+  if (sizeof(H) == 8 && (std::fabs(rs) < tie_floor() || std::fabs(x) < tie_floor())) {
+    if (std::fabs(x) < 1) {
+      x = std::ldexp(x, kTieScale);
+    } else {
+      y = std::ldexp(y, -kTieScale);
+    }
+    k = kTieScale;
+    rs = std::ldexp(rs, k);
+  }
+  const double rem = std::fma(-rs, y, x);
+  if (rem == 0) return r;
+  const bool up = (rem > 0) == (y > 0);
+  const H n = std::nextafter(r, up ? std::numeric_limits<H>::infinity()
+                                   : -std::numeric_limits<H>::infinity());
+  if (!std::isfinite(n) || std::fabs(n) < std::fabs(r)) return r;
+  const double half = (std::ldexp(double{n}, k) - rs) / 2;
+  volatile double left = std::fma(-half, y, rem);
+  return left == 0 ? n : r;
 }
 
 // An exact sum of doubles as a nonoverlapping expansion (Shewchuk's
@@ -201,6 +248,39 @@ class Expansion {
   size_t n_ = 0;
 };
 
+// RMM for a double fused multiply-add whose nearest-even result r was inexact:
+// a*b + c - r as an exact expansion (TwoProd: product plus its fma residue);
+// its sign says which neighbour the true value lies towards, and on a tie
+// exactly half the gap to it is left. Near the subnormals the smaller factor,
+// c and r are scaled up by 2^128 first so that the residue is exact (a product
+// too small even then cannot make a tie); with c or r huge a tiny product
+// cannot either, and nothing is scaled.
+double rmm_fma(double a, double b, double c, double r) {
+  double x = a, y = b, z = c, rs = r;
+  int k = 0;
+  if (std::fabs(x * y) < tie_floor() || std::fabs(rs) < tie_floor()) {
+    if (std::fmax(std::fabs(z), std::fabs(rs)) < std::ldexp(1.0, 800)) {
+      (std::fabs(x) < std::fabs(y) ? x : y) *= std::ldexp(1.0, kTieScale);
+      z = std::ldexp(z, kTieScale);
+      rs = std::ldexp(rs, kTieScale);
+      k = kTieScale;
+    }
+  }
+  const double p = x * y;
+  if (!std::isfinite(p)) return r;
+  Expansion e;
+  e.add(p);
+  e.add(std::fma(x, y, -p));
+  e.add(z);
+  e.add(-rs);
+  const int dir = e.sign();
+  if (dir == 0) return r;
+  const double n = std::nextafter(r, dir > 0 ? HUGE_VAL : -HUGE_VAL);
+  if (!std::isfinite(n) || std::fabs(n) < std::fabs(r)) return r;
+  e.add(-(std::ldexp(n, k) - rs) / 2);
+  return e.sign() == 0 ? n : r;
+}
+
 // rmm_tie for a single-precision result whose exact error `diff` is a double.
 float rmm_tie_single(float r, double diff) {
   if (diff == 0 || !std::isfinite(r)) return r;
@@ -214,9 +294,10 @@ template <class Bits> Bits add_impl(Bits a, Bits b, Rm rm, uint8_t& flags) {
   HostEnv env(rm);
   volatile H va = host(a), vb = host(b);
   volatile H vr = va + vb;
-  flags |= env.flags();
+  const uint8_t raised = env.flags();
+  flags |= raised;
   H r = vr;
-  if (rm == Rm::kRmm) {
+  if (rm == Rm::kRmm && (raised & flag::kNx)) {
     // TwoSum (Knuth): the exact error of a nearest-rounded sum.
     volatile H x = va, y = vb;
     const H bb = r - x;
@@ -242,27 +323,10 @@ template <class Bits> Bits mul(Bits a, Bits b, Rm rm, uint8_t& flags) {
   HostEnv env(rm);
   volatile H va = host(a), vb = host(b);
   volatile H vr = va * vb;
-  flags |= env.flags();
+  const uint8_t raised = env.flags();
+  flags |= raised;
   H r = vr;
-  if (rm == Rm::kRmm && std::isfinite(r)) {
-    H x = va, y = vb;
-    if (is_tiny(r)) {
-      // Scale the smaller operand up so that the error is exact, and compare it
-      // with half the (fixed) subnormal spacing, scaled alike.
-      if (std::fabs(x) < std::fabs(y)) {
-        x = std::ldexp(x, kTieScale<H>);
-      } else {
-        y = std::ldexp(y, kTieScale<H>);
-      }
-      const H err = std::fma(x, y, -std::ldexp(r, kTieScale<H>));
-      if (std::fabs(err) == std::ldexp(std::numeric_limits<H>::denorm_min(), kTieScale<H> - 1)) {
-        r = away_of(r, err);
-      }
-    } else {
-      volatile H err = std::fma(x, y, -r);  // exact: the product is normal
-      r = rmm_tie<H>(r, err);
-    }
-  }
+  if (rm == Rm::kRmm && (raised & flag::kNx)) r = rmm_product<H>(va, vb, r);
   return canonical(bits_of<Bits>(r));
 }
 
@@ -271,34 +335,10 @@ template <class Bits> Bits div(Bits a, Bits b, Rm rm, uint8_t& flags) {
   HostEnv env(rm);
   volatile H va = host(a), vb = host(b);
   volatile H vr = va / vb;
-  flags |= env.flags();
+  const uint8_t raised = env.flags();
+  flags |= raised;
   H r = vr;
-  if (rm == Rm::kRmm && std::isfinite(r) && is_tiny(r)) {
-    // Scaled so that nothing underflows: a tie is a == (r ± half spacing) * b.
-    H x = va, y = vb;
-    if (std::fabs(x) < 1) {
-      x = std::ldexp(x, kTieScale<H>);
-    } else {
-      y = std::ldexp(y, -kTieScale<H>);
-    }
-    const H rs = std::ldexp(r, kTieScale<H>);
-    const H half = std::ldexp(std::numeric_limits<H>::denorm_min(), kTieScale<H> - 1);
-    for (const H m : {rs + half, rs - half}) {
-      volatile H left = std::fma(-m, y, x);
-      if (left == 0) r = away_of(r, m - rs);
-    }
-  } else if (rm == Rm::kRmm && std::isfinite(r) && r != 0) {
-    // The remainder a - r*b is exact; the true quotient is r + rem/b.
-    const H rem = std::fma(-r, H{vb}, H{va});
-    if (rem != 0) {
-      const bool up = (rem > 0) == (H{vb} > 0);
-      const H n = std::nextafter(r, up ? std::numeric_limits<H>::infinity()
-                                       : -std::numeric_limits<H>::infinity());
-      const H half = (n - r) / 2;
-      volatile H left = std::fma(-half, H{vb}, rem);  // 0 exactly on a tie
-      if (left == 0 && std::fabs(n) > std::fabs(r)) r = n;
-    }
-  }
+  if (rm == Rm::kRmm && (raised & flag::kNx)) r = rmm_quotient<H>(va, vb, r);
   return canonical(bits_of<Bits>(r));
 }
 
@@ -327,10 +367,11 @@ Bits fma(Bits a, Bits b, Bits c, bool neg_product, bool neg_addend, Rm rm, uint8
   HostEnv env(rm);
   volatile H va = host(a), vb = host(b), vc = host(c);
   volatile H vr = std::fma(H{va}, H{vb}, H{vc});
-  flags |= env.flags();
+  const uint8_t raised = env.flags();
+  flags |= raised;
   H r = vr;
   if constexpr (sizeof(Bits) == 4) {
-    if (rm == Rm::kRmm) {
+    if (rm == Rm::kRmm && (raised & flag::kNx)) {
       // In double the product is exact and TwoSum gives the sum's exact error;
       // a single-precision midpoint fits in a double, so a tie has err == 0.
       const double p = double{H{va}} * double{H{vb}};
@@ -342,25 +383,7 @@ Bits fma(Bits a, Bits b, Bits c, bool neg_product, bool neg_addend, Rm rm, uint8
     }
   }
   if constexpr (sizeof(Bits) == 8) {
-    if (rm == Rm::kRmm && std::isfinite(r) && !is_tiny(r)) {
-      // a*b + c - r as an exact expansion (TwoProd needs a product well above
-      // the subnormals); its sign says which neighbour the true value is
-      // towards, and a tie leaves exactly half the gap to it.
-      const double x = va, y = vb, z = vc;
-      const double p = x * y;
-      if (std::isfinite(p) && (p == 0 || std::fabs(p) >= std::ldexp(1.0, -969))) {
-        Expansion e;
-        e.add(p);
-        e.add(std::fma(x, y, -p));
-        e.add(z);
-        e.add(-r);
-        if (const int dir = e.sign(); dir != 0) {
-          const double n = std::nextafter(r, dir > 0 ? HUGE_VAL : -HUGE_VAL);
-          e.add(-(n - r) / 2);
-          if (e.sign() == 0 && std::fabs(n) > std::fabs(r)) r = n;
-        }
-      }
-    }
+    if (rm == Rm::kRmm && (raised & flag::kNx) && std::isfinite(r)) r = rmm_fma(va, vb, vc, r);
   }
   return canonical(bits_of<Bits>(r));
 }
@@ -535,9 +558,10 @@ uint32_t double_to_single(uint64_t a, Rm rm, uint8_t& flags) {
   HostEnv env(rm);
   volatile double va = host(a);
   volatile float vr = static_cast<float>(double{va});
-  flags |= env.flags();
+  const uint8_t raised = env.flags();
+  flags |= raised;
   float r = vr;
-  if (rm == Rm::kRmm) r = rmm_tie_single(r, double{va} - double{r});  // difference exact (Sterbenz)
+  if (rm == Rm::kRmm && (raised & flag::kNx)) r = rmm_tie_single(r, double{va} - double{r});  // exact (Sterbenz)
   return canonical(bits_of<uint32_t>(r));
 }
 
