@@ -488,6 +488,8 @@ static void test_fs(void) {
   rt_check_group_end();
 }
 
+void test_random(void); /* rv64fd_random.c */
+
 int guest_main(void) {
   __asm__ volatile("csrs mstatus, %0" ::"r"(FS_INITIAL));
   (void)take_flags();
@@ -501,5 +503,6 @@ int guest_main(void) {
   test_compressed();
   test_fcsr();
   test_fs();
+  test_random();
   return rt_check_summary("rv64fd");
 }
