@@ -52,8 +52,21 @@ bool valid_size(unsigned size) { return size == 1 || size == 2 || size == 4 || s
 
 }  // namespace
 
+constexpr std::align_val_t kHostPageAlign{4096};
+
+void AddressMap::PageAlignedDelete::operator()(uint8_t* p) const {
+  ::operator delete[](p, kHostPageAlign);
+}
+
+AddressMap::HostBuffer AddressMap::allocate_zeroed(uint64_t size) {
+  void* p = ::operator new[](size == 0 ? 1 : size, kHostPageAlign, std::nothrow);
+  if (p == nullptr) return nullptr;
+  std::memset(p, 0, size);
+  return HostBuffer(static_cast<uint8_t*>(p));
+}
+
 Status AddressMap::add_ram(std::string name, uint64_t base, uint64_t size) {
-  auto buffer = std::unique_ptr<uint8_t[]>(new (std::nothrow) uint8_t[size]());
+  HostBuffer buffer = allocate_zeroed(size);
   if (size != 0 && !buffer) {
     return Error{fmt::format("cannot allocate {} MiB of host memory for {}", size >> 20, name)};
   }
@@ -70,7 +83,7 @@ Status AddressMap::add_rom(std::string name, uint64_t base, uint64_t size,
     return Error{fmt::format("{} contents ({} bytes) do not fit its {} bytes", name,
                              contents.size(), size)};
   }
-  auto buffer = std::unique_ptr<uint8_t[]>(new (std::nothrow) uint8_t[size]());
+  HostBuffer buffer = allocate_zeroed(size);
   if (size != 0 && !buffer) return Error{fmt::format("cannot allocate host memory for {}", name)};
   if (!contents.empty()) std::memcpy(buffer.get(), contents.data(), contents.size());
   Region r{.base = base, .size = size, .kind = RegionKind::kRom, .name = std::move(name),

@@ -87,7 +87,15 @@ class AddressMap {
 
   GuestLog& log_;
   std::vector<Region> regions_;  // sorted by base
-  std::vector<std::unique_ptr<uint8_t[]>> buffers_;
+  // Host buffers are page-aligned (4 KiB), so any naturally aligned guest
+  // structure in RAM is also aligned on the host (pvclock records use
+  // std::atomic_ref on them).
+  struct PageAlignedDelete {
+    void operator()(uint8_t* p) const;
+  };
+  using HostBuffer = std::unique_ptr<uint8_t[], PageAlignedDelete>;
+  static HostBuffer allocate_zeroed(uint64_t size);
+  std::vector<HostBuffer> buffers_;
   const Region* last_hit_ = nullptr;
 };
 
