@@ -63,6 +63,14 @@ class TimerBase {
   // pending()/expire_raw() on any thread. Duration::max() means idle.
   std::atomic<int64_t> due_{Duration::max().count()};
   uint32_t slot_ = 0;   // the list's handle for this timer (see TimerHeap)
+  // Where its heap entry was placed: still right if nothing moved it since. A
+  // re-arm whose entry is still there and near the heap's hot tail replaces it
+  // in place instead of leaving a stale entry (the busy timers' common case).
+  uint32_t hint_ = 0;
+  // The sequence number of this timer's pending entry (UINT64_MAX when idle): a
+  // copy of the list's dense per-slot array, so an arm writes that array but
+  // never waits to read it. Entries with any other number are stale.
+  uint64_t seq_ = UINT64_MAX;
   uint8_t queue_ = 0;   // which of the list's per-attribute heaps
   timer_detail::Where where_ = timer_detail::Where::kIdle;
   const TimerOptions options_;

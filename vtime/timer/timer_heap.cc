@@ -4,9 +4,9 @@
 
 namespace vtime {
 
-void TimerHeap::push(const TimerEntry& entry) {
+size_t TimerHeap::push(const TimerEntry& entry) {
   entries_.push_back(entry);
-  sift_up(entries_.size() - 1, entry);
+  return sift_up(entries_.size() - 1, entry);
 }
 
 TimerEntry TimerHeap::pop() {
@@ -29,17 +29,14 @@ void TimerHeap::remove(size_t index) {
   }
 }
 
-void TimerHeap::replace(size_t index, const TimerEntry& entry) {
+size_t TimerHeap::replace(size_t index, const TimerEntry& entry) {
   assert(index < entries_.size());
-  if (fires_before(entry, entries_[index])) {
-    sift_up(index, entry);
-  } else {
-    sift_down(index, entry);
-  }
+  if (fires_before(entry, entries_[index])) return sift_up(index, entry);
+  return sift_down(index, entry);
 }
 
 // Moves the hole at `index` up until `entry` fits, then places it.
-void TimerHeap::sift_up(size_t index, const TimerEntry& entry) {
+size_t TimerHeap::sift_up(size_t index, const TimerEntry& entry) {
   while (index > 0) {
     const size_t parent = (index - 1) / kArity;
     if (!fires_before(entry, entries_[parent])) break;
@@ -47,10 +44,11 @@ void TimerHeap::sift_up(size_t index, const TimerEntry& entry) {
     index = parent;
   }
   place(index, entry);
+  return index;
 }
 
 // Moves the hole at `index` down until `entry` fits, then places it.
-void TimerHeap::sift_down(size_t index, const TimerEntry& entry) {
+size_t TimerHeap::sift_down(size_t index, const TimerEntry& entry) {
   const size_t size = entries_.size();
   for (;;) {
     const size_t first_child = index * kArity + 1;
@@ -65,6 +63,7 @@ void TimerHeap::sift_down(size_t index, const TimerEntry& entry) {
     index = best;
   }
   place(index, entry);
+  return index;
 }
 
 }  // namespace vtime

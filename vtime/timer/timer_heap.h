@@ -1,10 +1,12 @@
-// TimerHeap: an indexed 4-ary min-heap of timer entries ordered by (due, seq).
-// Entries are stored by value and name their timer by slot number; the heap
-// keeps each slot's current position in a dense array owned by the list
-// (`positions`), so removing an arbitrary timer is O(log n) and a sift touches
-// only the heap array and that small array, never the timer objects themselves
-// (at 10^5+ timers those are scattered cache misses). A 4-ary heap is half as
-// deep as a binary one and a node's four children are adjacent.
+// TimerHeap: a 4-ary min-heap of timer entries ordered by (due, seq). Entries
+// are stored by value and name their timer by slot number, so a
+// sift never touches a timer object (at 10^5+ timers those are scattered cache
+// misses). A 4-ary heap is half as deep as a binary one and a node's four
+// children are adjacent.
+// Two ways to use it: indexed (given a `positions` array, it records each slot's
+// current index there, so remove(index) of any entry is O(log n)), or plain
+// (no array, no index writes: TimerList's lazy deletion, which leaves replaced
+// entries in place and drops them later with retain()).
 // Leaves out locking: the owning TimerList holds its lock around every call.
 #pragma once
 
@@ -29,7 +31,8 @@ constexpr bool fires_before(const TimerEntry& a, const TimerEntry& b) {
 
 class TimerHeap {
  public:
-  // `positions[slot]` receives the index of every entry the heap places.
+  // `positions[slot]` receives the index of every entry the heap places; null
+  // for a plain heap.
   explicit TimerHeap(std::vector<uint32_t>* positions = nullptr) : positions_(positions) {}
   void set_positions(std::vector<uint32_t>* positions) { positions_ = positions; }
 
@@ -37,8 +40,10 @@ class TimerHeap {
   size_t size() const { return entries_.size(); }
   const TimerEntry& top() const { return entries_.front(); }  // caller checks empty()
   const TimerEntry& at(size_t index) const { return entries_[index]; }
+  const TimerEntry& back() const { return entries_.back(); }  // the last pushed, if not sifted
 
-  void push(const TimerEntry& entry);
+  // Returns the index where the entry came to rest (until the next change).
+  size_t push(const TimerEntry& entry);
   // Removes and returns the earliest entry.
   TimerEntry pop();
   // Removes the entry at `index` (its slot's recorded position).
@@ -46,19 +51,43 @@ class TimerHeap {
   // Replaces the entry at `index` with `entry` (a re-arm): one sift in the
   // direction the key moved, touching neither the last entry nor the parent
   // chain when a deadline moves later.
-  void replace(size_t index, const TimerEntry& entry);
+  size_t replace(size_t index, const TimerEntry& entry);  // as push()
+  // Removes the last entry in O(1) (it has no children).
+  void pop_back() { entries_.pop_back(); }
+  // Keeps only the entries for which `keep(entry)` is true and restores heap
+  // order in O(n) (bottom-up heapify); returns how many were dropped.
+  template <class Keep>
+  size_t retain(Keep keep);
 
  private:
   static constexpr size_t kArity = 4;
-  void sift_up(size_t index, const TimerEntry& entry);
-  void sift_down(size_t index, const TimerEntry& entry);
+  size_t sift_up(size_t index, const TimerEntry& entry);
+  size_t sift_down(size_t index, const TimerEntry& entry);
   void place(size_t index, const TimerEntry& entry) {
     entries_[index] = entry;
-    (*positions_)[entry.slot] = static_cast<uint32_t>(index);
+    if (positions_ != nullptr) (*positions_)[entry.slot] = static_cast<uint32_t>(index);
   }
 
   std::vector<TimerEntry> entries_;
   std::vector<uint32_t>* positions_;
 };
+
+template <class Keep>
+size_t TimerHeap::retain(Keep keep) {
+  size_t kept = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    const TimerEntry e = entries_[i];
+    if (keep(e)) place(kept++, e);  // place(): positions stay right when indexed
+  }
+  const size_t dropped = entries_.size() - kept;
+  entries_.resize(kept);
+  // Floyd: sift down every inner node, the deepest first.
+  for (size_t i = kept / kArity + 1; i-- > 0;) {
+    if (i >= kept) continue;
+    const TimerEntry e = entries_[i];  // a copy: the sift overwrites entries_[i]
+    sift_down(i, e);
+  }
+  return dropped;
+}
 
 }  // namespace vtime

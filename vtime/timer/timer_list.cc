@@ -9,9 +9,7 @@ namespace vtime {
 
 using timer_detail::Where;
 
-TimerList::TimerList(ClockId id, VmClocks* clocks) : id_(id), clocks_(clocks) {
-  for (Queue& q : queues_) q.heap.set_positions(&slot_position_);
-}
+TimerList::TimerList(ClockId id, VmClocks* clocks) : id_(id), clocks_(clocks) {}
 
 TimerList::~TimerList() { assert(attached_ == 0 && "destroy every timer before its list"); }
 
@@ -33,14 +31,24 @@ size_t TimerList::pending_count() const {
   return pending_;
 }
 
+size_t TimerList::stored_entries() const {
+  std::lock_guard guard(lock_);
+  size_t n = 0;
+  for (const Queue& q : queues_) n += q.heap.size() + q.deferred.size();
+  return n;
+}
+
 void TimerList::attach(TimerBase& timer) {
   std::lock_guard guard(lock_);
   ++attached_;
   if (free_slots_.empty()) {
     timer.slot_ = static_cast<uint32_t>(slot_timer_.size());
     slot_timer_.push_back(&timer);
+    slot_seq_.push_back(kNoSeq);
     slot_position_.push_back(0);
   } else {
+    // Stale entries of the slot's previous timer may remain in a heap; their
+    // sequence numbers are never issued again, so none of them matches.
     timer.slot_ = free_slots_.back();
     free_slots_.pop_back();
     slot_timer_[timer.slot_] = &timer;
@@ -62,10 +70,11 @@ void TimerList::attach(TimerBase& timer) {
 void TimerList::detach(TimerBase& timer) {
   std::lock_guard guard(lock_);
   assert(firing_ != &timer && "a timer must not be destroyed from its own callback");
-  remove_locked(timer);
-  slot_timer_[timer.slot_] = nullptr;
+  if (timer.where_ != Where::kIdle) drop_locked(timer);
+  slot_timer_[timer.slot_] = nullptr;  // from now on every entry naming the slot is stale
   free_slots_.push_back(timer.slot_);
   --attached_;
+  settle_locked(queues_[timer.queue_]);
 }
 
 void TimerList::arm(TimerBase& timer, Duration due) {
@@ -101,45 +110,53 @@ bool TimerList::arm_earlier_only(TimerBase& timer, Duration due) {
 
 void TimerList::cancel(TimerBase& timer) {
   std::lock_guard guard(lock_);
-  remove_locked(timer);
+  if (timer.where_ == Where::kIdle) return;
+  Queue& q = queues_[timer.queue_];
+  if (drop_locked(timer) || compaction_due(q)) settle_locked(q);
 }
 
+// Whether `entry` is still its timer's pending entry.
+bool TimerList::live_locked(const TimerEntry& entry) const {
+  return slot_seq_[entry.slot] == entry.seq;
+}
+
+// Gives an idle `timer` a fresh entry at `due`, with a new sequence number.
+// Leaves the queue to settle_locked().
 void TimerList::insert_locked(TimerBase& timer, Duration due) {
   Queue& q = queues_[timer.queue_];
-  const TimerEntry entry{due, next_seq_++, timer.slot_};
+  timer.seq_ = next_seq_++;
+  slot_seq_[timer.slot_] = timer.seq_;
+  const TimerEntry entry{due, timer.seq_, timer.slot_};
   if (running_ && due <= pass_now_) {
     // Due already, but armed during this pass: it waits for the next pass.
     slot_position_[timer.slot_] = static_cast<uint32_t>(q.deferred.size());
     q.deferred.push_back(entry);
     timer.where_ = Where::kDeferred;
   } else {
-    q.heap.push(entry);
+    timer.hint_ = static_cast<uint32_t>(q.heap.push(entry));
     timer.where_ = Where::kHeap;
   }
   timer.due_.store(due.count(), std::memory_order_relaxed);
   ++pending_;
-  refresh_locked(q);
 }
 
-// (Re)arms `timer` at `due` with a new sequence number. A timer already in its
-// heap whose new entry also belongs there is replaced where it stands.
-void TimerList::move_locked(TimerBase& timer, Duration due) {
-  if (timer.where_ != Where::kHeap || (running_ && due <= pass_now_)) {
-    remove_locked(timer);
-    insert_locked(timer, due);
-    return;
-  }
+// Makes a pending `timer` idle. Its heap entry is left where it is, stale (its
+// sequence number is forgotten), unless it is still the heap's last entry (armed
+// and cancelled with nothing pushed since): then it simply goes. Deferred entries
+// are removed exactly (few, and their list must stay all live for the deadline
+// scan). Returns whether the queue's cached deadline may have moved later (the
+// entry was the heap's top, or deferred): then the caller must settle_locked().
+bool TimerList::drop_locked(TimerBase& timer) {
+  assert(timer.where_ != Where::kIdle);
   Queue& q = queues_[timer.queue_];
-  q.heap.replace(slot_position_[timer.slot_], {due, next_seq_++, timer.slot_});
-  timer.due_.store(due.count(), std::memory_order_relaxed);
-  refresh_locked(q);
-}
-
-void TimerList::remove_locked(TimerBase& timer) {
-  if (timer.where_ == Where::kIdle) return;
-  Queue& q = queues_[timer.queue_];
+  bool was_first = true;
   if (timer.where_ == Where::kHeap) {
-    q.heap.remove(slot_position_[timer.slot_]);
+    was_first = q.heap.top().seq == timer.seq_;
+    if (q.heap.back().seq == timer.seq_) {
+      q.heap.pop_back();
+    } else {
+      ++q.stale;
+    }
   } else {
     // Deferred entries are unordered (the heap orders them when merged).
     const size_t index = slot_position_[timer.slot_];
@@ -147,10 +164,79 @@ void TimerList::remove_locked(TimerBase& timer) {
     slot_position_[q.deferred[index].slot] = static_cast<uint32_t>(index);
     q.deferred.pop_back();
   }
+  timer.seq_ = kNoSeq;
+  slot_seq_[timer.slot_] = kNoSeq;
   timer.where_ = Where::kIdle;
   timer.due_.store(Duration::max().count(), std::memory_order_relaxed);
   --pending_;
+  return was_first;
+}
+
+// (Re)arms `timer` at `due`: the old entry turns stale, a new one is pushed.
+// The common case (the old entry was not the first to fire) needs no settling:
+// the new live entry can only lower the cached deadlines.
+void TimerList::move_locked(TimerBase& timer, Duration due) {
+  if (replace_in_place_locked(timer, due)) return;
+  const bool raised = timer.where_ != Where::kIdle && drop_locked(timer);
+  insert_locked(timer, due);
+  Queue& q = queues_[timer.queue_];
+  if (raised || compaction_due(q)) {
+    settle_locked(q);
+    return;
+  }
+  lower_deadline_locked(q, due);
+}
+
+// Re-arms a timer whose heap entry still sits where it was placed, within the
+// heap's recently written tail (so checking costs no cache miss): the entry is
+// replaced and sifted, leaving nothing stale. Returns false, changing nothing,
+// when that does not apply.
+bool TimerList::replace_in_place_locked(TimerBase& timer, Duration due) {
+  if (timer.where_ != Where::kHeap || (running_ && due <= pass_now_)) return false;
+  Queue& q = queues_[timer.queue_];
+  const size_t hint = timer.hint_;
+  if (hint >= q.heap.size() || hint + kHotTail < q.heap.size()) return false;
+  if (q.heap.at(hint).seq != timer.seq_) return false;
+  timer.seq_ = next_seq_++;
+  slot_seq_[timer.slot_] = timer.seq_;
+  timer.hint_ = static_cast<uint32_t>(q.heap.replace(hint, {due, timer.seq_, timer.slot_}));
+  timer.due_.store(due.count(), std::memory_order_relaxed);
+  if (hint == 0) {
+    settle_locked(q);  // the first entry may have moved later, a stale one up
+  } else {
+    lower_deadline_locked(q, due);
+  }
+  return true;
+}
+
+void TimerList::lower_deadline_locked(Queue& q, Duration due) {
+  if (due.count() < q.earliest.load(std::memory_order_relaxed)) {
+    q.earliest.store(due.count(), std::memory_order_release);
+    if (due.count() < earliest_.load(std::memory_order_relaxed)) {
+      earliest_.store(due.count(), std::memory_order_release);
+    }
+  }
+}
+
+// Restores the queue's invariants after entries were pushed, dropped or popped:
+// a live heap top (so the cached deadline is exact), stale entries at most half
+// the heap, and fresh cached deadlines.
+void TimerList::settle_locked(Queue& q) {
+  while (!q.heap.empty() && !live_locked(q.heap.top())) {
+    q.heap.pop();
+    --q.stale;
+  }
+  if (compaction_due(q)) compact_locked(q);
   refresh_locked(q);
+}
+
+// Drops every stale entry and re-heapifies: O(n) for >= n/2 stale entries made
+// by as many re-arms or cancels, so amortised O(1) each.
+void TimerList::compact_locked(Queue& q) {
+  const size_t dropped = q.heap.retain([this](const TimerEntry& e) { return live_locked(e); });
+  assert(dropped == q.stale && "stale count out of step with the heap");
+  (void)dropped;
+  q.stale = 0;
 }
 
 // Recomputes the cached earliest deadline of `queue` and of the whole list.
@@ -191,7 +277,7 @@ void TimerList::merge_deferred_locked() {
       slot_timer_[entry.slot]->where_ = Where::kHeap;
     }
     q.deferred.clear();
-    refresh_locked(q);
+    settle_locked(q);
   }
 }
 
@@ -202,12 +288,14 @@ size_t TimerList::run_due(Duration now) {
   running_ = true;
   pass_now_ = now;
   while (Queue* q = earliest_due_locked(now)) {
-    const TimerEntry entry = q->heap.pop();
+    const TimerEntry entry = q->heap.pop();  // live: tops always are
     TimerBase& timer = *slot_timer_[entry.slot];
+    timer.seq_ = kNoSeq;
+    slot_seq_[entry.slot] = kNoSeq;
     timer.where_ = Where::kIdle;
     timer.due_.store(Duration::max().count(), std::memory_order_relaxed);
     --pending_;
-    refresh_locked(*q);
+    settle_locked(*q);
     firing_ = &timer;
     guard.unlock();
     // The callback may arm, cancel or destroy any other timer; the loop re-reads

@@ -1,7 +1,15 @@
 // TimerList: the pending timers of one VM clock (QEMU's QEMUTimerList), as one
-// indexed min-heap per distinct attribute set (normally two: no attributes, and
-// kExternal). Arm, cancel and re-arm are O(log n); the earliest deadline, over
-// all timers or over an attribute mask, is read lock-free from cached atomics.
+// min-heap per distinct attribute set (normally two: no attributes, and
+// kExternal). The earliest deadline, over all timers or over an attribute mask,
+// is read lock-free from cached atomics.
+// Lazy deletion: a re-arm or cancel does not search for the timer's old entry;
+// it forgets the entry's sequence number, which turns it stale where it lies,
+// and a re-arm pushes a fresh entry (a sift up from the heap's hot tail, expected
+// O(1) levels for a random deadline). So a re-arm touches the timer and hot
+// memory only. Stale entries are dropped when they reach a heap's top (the top
+// is kept live, so the next deadline stays exact) or by a compaction once they
+// outnumber the live ones and kCompactMinStale (O(n), amortised O(1) per stale
+// entry). docs/timers.md has the measured figures.
 // The list knows nothing of clock readings: run_due() takes "now" explicitly, so
 // it can be tested and benchmarked on its own; TimerGroup feeds it VmClocks.
 //
@@ -57,6 +65,12 @@ class TimerList {
   // Lock-free; a value racing with another thread's arm may be stale.
   Duration next_deadline(AttributeMask mask = AttributeMask::all()) const;
   size_t pending_count() const;
+  // Entries held in the heaps, live and stale (lazy deletion): for tests and
+  // diagnostics. At most 2 x pending + kCompactMinStale per attribute set.
+  size_t stored_entries() const;
+  // Compaction waits for this many stale entries even in a small heap, so its
+  // fixed cost spreads over many re-arms.
+  static constexpr size_t kCompactMinStale = 4096;
 
   // Fires, in (due, arm order), every timer due at or before `now` that was
   // armed before this pass began; returns how many fired. Timers armed during
@@ -69,8 +83,9 @@ class TimerList {
 
   struct Queue {
     AttributeMask attributes;
-    TimerHeap heap;
-    std::vector<TimerEntry> deferred;  // armed this pass for <= pass now
+    TimerHeap heap;      // plain (no positions): live and stale entries; top live
+    size_t stale = 0;    // entries in `heap` whose timer moved on
+    std::vector<TimerEntry> deferred;  // armed this pass for <= pass now; all live
     std::atomic<int64_t> earliest{Duration::max().count()};
   };
 
@@ -82,9 +97,19 @@ class TimerList {
   void cancel(TimerBase& timer);
 
   // Helpers called with lock_ held.
+  bool live_locked(const TimerEntry& entry) const;
   void insert_locked(TimerBase& timer, Duration due);
-  void remove_locked(TimerBase& timer);
+  bool drop_locked(TimerBase& timer);
   void move_locked(TimerBase& timer, Duration due);
+  bool replace_in_place_locked(TimerBase& timer, Duration due);
+  void lower_deadline_locked(Queue& queue, Duration due);
+  void settle_locked(Queue& queue);
+  void compact_locked(Queue& queue);
+  // Entries this close to the heap's end were written recently: still cached.
+  static constexpr size_t kHotTail = 256;
+  static bool compaction_due(const Queue& q) {
+    return q.stale > kCompactMinStale && 2 * q.stale > q.heap.size();
+  }
   void refresh_locked(Queue& queue);
   Queue* earliest_due_locked(Duration now);
   void merge_deferred_locked();
@@ -94,8 +119,13 @@ class TimerList {
   NotifyHook hook_;
 
   mutable SpinLock lock_;
-  // Per slot: the timer, and its entry's position in its heap or deferred list.
+  // Per slot: the timer (null when free); the sequence number of its pending
+  // entry, kNoSeq when idle (an entry is live only while its number is there:
+  // a dense array, so compaction checks entries without reaching for timers);
+  // and its entry's index in its queue's deferred list (only while deferred).
+  static constexpr uint64_t kNoSeq = UINT64_MAX;  // never issued
   std::vector<TimerBase*> slot_timer_;
+  std::vector<uint64_t> slot_seq_;
   std::vector<uint32_t> slot_position_;
   std::vector<uint32_t> free_slots_;
   std::array<Queue, kMaxAttributeSets> queues_;
