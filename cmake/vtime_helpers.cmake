@@ -37,9 +37,10 @@ endfunction()
 # vtime_test(NAME SOURCES... DEPS targets...): one GoogleTest executable, NAME_tests,
 # registered with CTest test by test.
 # With GLOB, every _test.cc in the folder is a source. Name a test set
-# "<something>_threads" to have it run under ThreadSanitizer too.
+# "<something>_threads" to have it run under ThreadSanitizer too; SERIAL runs its
+# tests alone (for the few that measure host time).
 function(vtime_test name)
-  cmake_parse_arguments(ARG "GLOB" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "GLOB;SERIAL" "" "SOURCES;DEPS" ${ARGN})
   if(ARG_GLOB)
     file(GLOB globbed CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*_test.cc)
     list(APPEND ARG_SOURCES ${globbed})
@@ -48,5 +49,9 @@ function(vtime_test name)
   target_compile_options(${name}_tests PRIVATE ${VTIME_WARNINGS})
   target_include_directories(${name}_tests PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name}_tests PRIVATE ${ARG_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
-  gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})
+  if(ARG_SERIAL)  # tests that measure host time run alone
+    gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name} RUN_SERIAL TRUE)
+  else()
+    gtest_discover_tests(${name}_tests DISCOVERY_TIMEOUT 60 PROPERTIES LABELS ${name})
+  endif()
 endfunction()

@@ -5,6 +5,7 @@
 // used or the guest got stuck, 2 for bad options.
 #include <fmt/format.h>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -22,6 +23,18 @@ extern const std::size_t kDefaultGuestSize;
 
 namespace vtime::cli {
 namespace {
+
+// Ctrl-C or a kill while the console is in character mode must not leave the
+// user's terminal without echo: restore it, then die by the same signal. The
+// one process-wide pointer this needs lives here, in the command, not in the
+// library.
+StdioConsole* g_console_for_signals = nullptr;
+
+extern "C" void restore_terminal_and_die(int signo) {
+  if (g_console_for_signals != nullptr) g_console_for_signals->restore_terminal();
+  std::signal(signo, SIG_DFL);
+  std::raise(signo);
+}
 
 constexpr int kExitBadOptions = 2;
 constexpr int kExitUnusable = 1;
@@ -125,6 +138,8 @@ int run_command(std::span<const std::string> args) {
 
   SystemHostClock host;
   StdioConsole console;
+  g_console_for_signals = &console;
+  for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(signo, restore_terminal_and_die);
   Result<std::unique_ptr<Board>> board = Board::create(host, console, options, *images);
   if (!board) {
     console.restore_terminal();
