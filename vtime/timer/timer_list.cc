@@ -188,14 +188,16 @@ void TimerList::move_locked(TimerBase& timer, Duration due) {
 }
 
 // Re-arms a timer whose heap entry still sits where it was placed, within the
-// heap's recently written tail (so checking costs no cache miss): the entry is
+// heap's recently written tail or anywhere in a small heap (so checking costs no
+// cache miss): the entry is
 // replaced and sifted, leaving nothing stale. Returns false, changing nothing,
 // when that does not apply.
 bool TimerList::replace_in_place_locked(TimerBase& timer, Duration due) {
   if (timer.where_ != Where::kHeap || (running_ && due <= pass_now_)) return false;
   Queue& q = queues_[timer.queue_];
   const size_t hint = timer.hint_;
-  if (hint >= q.heap.size() || hint + kHotTail < q.heap.size()) return false;
+  if (hint >= q.heap.size()) return false;
+  if (hint + kHotTail < q.heap.size() && q.heap.size() > kSmallHeap) return false;
   if (q.heap.at(hint).seq != timer.seq_) return false;
   timer.seq_ = next_seq_++;
   slot_seq_[timer.slot_] = timer.seq_;

@@ -107,6 +107,8 @@ class TimerList {
   void compact_locked(Queue& queue);
   // Entries this close to the heap's end were written recently: still cached.
   static constexpr size_t kHotTail = 256;
+  // A heap this small is cached whole: any still-valid hint is worth checking.
+  static constexpr size_t kSmallHeap = 8192;
   static bool compaction_due(const Queue& q) {
     return q.stale > kCompactMinStale && 2 * q.stale > q.heap.size();
   }
