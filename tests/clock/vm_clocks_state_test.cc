@@ -3,20 +3,13 @@
 #include <array>
 #include <vector>
 
+#include "tests/clock/fake_source.h"
 #include "tests/clock/test_printers.h"
 #include "vtime/clock/vm_clocks.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
-
-GuestTime guest(Duration d) { return GuestTime::from_epoch(d); }
-
-class FakeSource final : public VirtualTimeSource {
- public:
-  GuestTime virtual_now() override { return now; }
-  GuestTime now;
-};
 
 TEST(VmClocks, SaveCapturesGuestClocksTscRunStateAndEnableFlags) {
   ManualHostClock host;

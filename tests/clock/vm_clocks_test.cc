@@ -8,21 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/clock/fake_source.h"
 #include "tests/clock/test_printers.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
-
-GuestTime guest(Duration d) { return GuestTime::from_epoch(d); }
-
-// A VIRTUAL source that reads whatever the test sets (the instruction counter
-// stand-in).
-class FakeSource final : public VirtualTimeSource {
- public:
-  GuestTime virtual_now() override { return now; }
-  GuestTime now;
-};
 
 TEST(VmClocks, GuestClocksStartAtTheirEpochAndFollowHostRunningTime) {
   ManualHostClock host;
