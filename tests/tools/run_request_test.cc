@@ -55,6 +55,18 @@ TEST(RunRequest, TimerDevicesAreOptIn) {
   EXPECT_FALSE(parse({"--hpet", "driftfix=fast"}).request.ok());
 }
 
+TEST(RunRequest, AppendBecomesTheBootargsInEitherSpelling) {
+  EXPECT_TRUE(parse({}).request->bootargs.empty());
+  const auto qemu = parse({"-append", "iterations=10 path=a", "g.elf"}).request;
+  ASSERT_TRUE(qemu.ok()) << qemu.error();
+  EXPECT_EQ(qemu->bootargs, "iterations=10 path=a");
+  EXPECT_EQ(qemu->guest, "g.elf");
+  const auto dashes = parse({"--append=console=ttyS0"}).request;
+  ASSERT_TRUE(dashes.ok()) << dashes.error();
+  EXPECT_EQ(dashes->bootargs, "console=ttyS0");
+  EXPECT_FALSE(parse({"-append"}).request.ok());
+}
+
 TEST(RunRequest, TimeLimitTakesUnits) {
   const auto r = parse({"--time-limit", "1500ms"}).request;
   ASSERT_TRUE(r.ok()) << r.error();

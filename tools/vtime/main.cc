@@ -121,6 +121,7 @@ int run_command(std::span<const std::string> args) {
   options.timer_devices.lapic_timer = request.lapic_timer;
   options.timer_devices.pv_clockevent = request.pv_clockevent;
   options.timer_devices.pvclock = request.pvclock;
+  options.bootargs = request.bootargs;
   if (!request.icount.empty()) {
     Result<IcountOptions> icount = parse_icount_options(request.icount);
     if (!icount) {

@@ -16,8 +16,8 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 5> kLong = {"smp", "bios", "kernel", "icount",
-                                                            "report"};
+  static constexpr std::array<std::string_view, 6> kLong = {"smp",    "bios",   "kernel",
+                                                            "icount", "report", "append"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -66,6 +66,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   bool guest_errors = false;
   std::string hpet;
   bool lapic_timer = false, pv_clockevent = false, pvclock = false;
+  std::string bootargs;
   app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
   app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
   app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
@@ -84,6 +85,8 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_flag("--pv-clockevent", pv_clockevent,
                "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
   app.add_flag("--pvclock", pvclock, "Add pvclock (kvmclock ABI) records for the guest");
+  app.add_option("--append", bootargs,
+                 "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
   app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
@@ -126,6 +129,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   request.lapic_timer = lapic_timer;
   request.pv_clockevent = pv_clockevent;
   request.pvclock = pvclock;
+  request.bootargs = bootargs;
   return {std::move(request), false};
 }
 

@@ -32,6 +32,7 @@ struct RunRequest {
   bool lapic_timer = false;
   bool pv_clockevent = false;
   bool pvclock = false;
+  std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
 };
 
 inline constexpr unsigned kMaxHarts = 8;

@@ -49,6 +49,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   platform_options.harts = options.harts;
   platform_options.hart_isa = riscv::kIsaString;  // what the harts implement
   platform_options.mmu_type = "riscv,sv48";
+  platform_options.bootargs = options.bootargs;
   platform_options.extra_devices =
       TimerDevices::device_tree_nodes(options.timer_devices, options.harts);
   Result<std::unique_ptr<VirtPlatform>> platform = VirtPlatform::create(

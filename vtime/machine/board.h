@@ -26,6 +26,7 @@ struct BoardOptions {
   IcountOptions icount;  // IcountMode::kOff: VIRTUAL is host running time
   bool echo_guest_errors = false;
   TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
+  std::string bootargs{};              // /chosen/bootargs (QEMU -append); none when empty
 };
 
 // How a run ended.
