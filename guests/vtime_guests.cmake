@@ -2,11 +2,15 @@
 # embedding one in a host program. Included by guests/CMakeLists.txt; a host
 # target that embeds a guest (tools/vtime) may include it too - it is include-safe.
 #
-#   vtime_add_guest(NAME SOURCES... [HARTS n] [FLAGS extra-gcc-flags...])
+#   vtime_add_guest(NAME SOURCES... [HARTS n] [FLAGS extra-gcc-flags...]
+#                   [BOARD_ONLY] [BOARD_ARGS vtime-run-options...])
 #       -> ${VTIME_GUEST_BINARY_DIR}/NAME.elf (with debug info), NAME.stripped.elf and
 #          NAME.bin (raw image for 0x8000_0000), target guest_NAME,
 #          listed in the global property VTIME_GUESTS (see vtime_guest_info).
+#       BOARD_ONLY: the guest needs devices only vtime's board has (no QEMU test).
+#       BOARD_ARGS: extra `vtime run` options for its board test (e.g. --pvclock).
 #   vtime_guest_info(NAME ELF_VAR BIN_VAR HARTS_VAR)
+#   vtime_guest_board_info(NAME BOARD_ONLY_VAR BOARD_ARGS_VAR)
 #   vtime_embed_guest(NAME TARGET target [SYMBOL kDefaultGuest] [FORMAT ELF|BIN])
 #       -> adds a generated .cc (from NAME.stripped.elf, or NAME.bin) defining
 #          extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOLSize;
@@ -52,7 +56,7 @@ function(vtime_add_guest name)
   if(NOT VTIME_GUESTS_ENABLED)
     return()
   endif()
-  cmake_parse_arguments(ARG "" "HARTS" "SOURCES;FLAGS" ${ARGN})
+  cmake_parse_arguments(ARG "BOARD_ONLY" "HARTS" "SOURCES;FLAGS;BOARD_ARGS" ${ARGN})
   list(APPEND ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
   if(NOT ARG_HARTS)
     set(ARG_HARTS 1)
@@ -85,6 +89,17 @@ function(vtime_add_guest name)
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_ELF ${elf})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BIN ${bin})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_HARTS ${ARG_HARTS})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ONLY ${ARG_BOARD_ONLY})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ARGS "${ARG_BOARD_ARGS}")
+endfunction()
+
+# BOARD_ONLY_VAR: TRUE when the guest runs only on vtime's board; BOARD_ARGS_VAR:
+# the list of extra `vtime run` options its board test passes (may be empty).
+function(vtime_guest_board_info name board_only_var board_args_var)
+  get_property(board_only GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ONLY)
+  get_property(board_args GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ARGS)
+  set(${board_only_var} ${board_only} PARENT_SCOPE)
+  set(${board_args_var} "${board_args}" PARENT_SCOPE)
 endfunction()
 
 function(vtime_guest_info name elf_var bin_var harts_var)

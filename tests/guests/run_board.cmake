@@ -1,10 +1,12 @@
 # Runs one guest program on vtime's own board under icount shift=4,sleep=off,
 # twice. Passes when both runs exit with status 0, print exactly EXPECTED, and
 # are byte-identical to each other (the determinism invariant).
-# Inputs: VTIME, ELF, HARTS, EXPECTED, WORK (a scratch directory).
+# Inputs: VTIME, ELF, HARTS, EXPECTED, WORK (a scratch directory), and
+# BOARD_ARGS: extra `vtime run` options, '|'-separated (may be empty).
+string(REPLACE "|" ";" board_args "${BOARD_ARGS}")
 foreach(run 1 2)
   execute_process(
-    COMMAND ${VTIME} run -smp ${HARTS} --icount shift=4,sleep=off --report none ${ELF}
+    COMMAND ${VTIME} run -smp ${HARTS} --icount shift=4,sleep=off --report none ${board_args} ${ELF}
     INPUT_FILE /dev/null
     OUTPUT_VARIABLE out_${run}
     ERROR_VARIABLE err_${run}
