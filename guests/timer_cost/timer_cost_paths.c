@@ -97,7 +97,7 @@ static inline __attribute__((always_inline)) void window_close(tc_window w) {
 
 /* One programming. OPAQUE after opening the window keeps the arithmetic on
  * now/expires inside it. */
-static void program_once(tc_now now, uint64_t expires) {
+__attribute__((noinline)) static void program_once(tc_now now, uint64_t expires) {
   tc_window w;
   switch (P) {
     case TC_PATH_LAPIC_ONESHOT: {
