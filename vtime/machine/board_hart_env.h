@@ -41,8 +41,11 @@ class BoardHartEnv final : public riscv::HartEnv {
   riscv::BusResult store(uint64_t paddr, unsigned size, uint64_t value) override;
   uint64_t read_time() override;
   void sync(uint64_t retired) override;
+  // Like a device store, the write may arm an earlier VIRTUAL deadline (the
+  // SstcTimer): follow the engine's lowered limit so STIP rises on time.
   void set_stimecmp(uint64_t value) override {
     if (stimecmp_) stimecmp_(value);
+    follow_budget();
   }
 
   uint64_t device_accesses() const { return device_accesses_; }
