@@ -2,7 +2,7 @@
  * the device tree and the configuration from /chosen/bootargs
  *   iterations=N (1000)  path=a..f|all|none (all)  programs=K (1)  delay=NS (20000)
  * runs each path and prints, per path, guest instructions and traps per
- * programming, traps per delivered event, and the delivery error (handler
+ * programming, instructions per read of "now", traps per delivered event, and the delivery error (handler
  * entry stamp - requested time) in VIRTUAL ns. Only guest-measured figures,
  * so the text is exact under icount. Fails (status 3) if any interrupt came
  * earlier than requested, (4) on a missing or extra interrupt, (2) on bad
@@ -114,6 +114,8 @@ static int find_board(tc_board* b) {
   b->bus_scale = tc_scale_for(b->bus_hz);     /* divide by 1 */
   b->tsc_scale = tc_scale_for(b->tsc_hz);
   b->timebase_scale = tc_scale_for(b->timebase_hz);
+  b->tsc_ns_per_tick = 1000000000u % b->tsc_hz ? 0 : 1000000000u / b->tsc_hz;
+  b->timebase_ns_per_tick = 1000000000u % b->timebase_hz ? 0 : 1000000000u / b->timebase_hz;
   return 1;
 }
 
@@ -134,6 +136,7 @@ static void report(tc_path path, const tc_config* c, const tc_result* r) {
     rt_printf("\n");
     return;
   }
+  print_ratio("insns/now", (int64_t)r->now_insns, c->iterations);
   print_ratio("traps/event", (int64_t)r->event_traps, r->events);
   rt_printf(" error_ns min %ld", r->err_min);
   print_ratio("mean", r->err_sum, r->events);

@@ -61,6 +61,7 @@ typedef struct {
   uint64_t bus_hz;
   uint64_t timebase_hz;   /* /cpus/timebase-frequency (mtime, `time`) */
   tc_scale bus_scale, tsc_scale, timebase_scale;
+  uint64_t tsc_ns_per_tick, timebase_ns_per_tick; /* 0 unless a tick is whole ns */
 } tc_board;
 
 typedef struct {
@@ -72,6 +73,7 @@ typedef struct {
 typedef struct {
   uint64_t events;
   uint64_t insns;       /* summed over every programming */
+  uint64_t now_insns;   /* summed over every read of "now" */
   uint64_t prog_traps;  /* traps taken inside the programming sequences */
   uint64_t event_traps; /* traps per delivered event (interrupts, forwarding) */
   uint64_t early;       /* events delivered before the requested time */

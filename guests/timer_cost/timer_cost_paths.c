@@ -47,25 +47,41 @@ static inline uint64_t rdinstret(void) {
 /* Makes x look changed here, so nothing computed from it moves above. */
 #define OPAQUE(x) __asm__ volatile("" : "+r"(x))
 
-/* floor(ticks * 1e9 / hz) without 128-bit division: whole seconds first. */
-static uint64_t ticks_to_ns_down(uint64_t ticks, uint64_t hz) {
+/* floor(ticks * 1e9 / hz): one multiply when a tick is a whole number of ns
+ * (10 MHz, 100 MHz, 1 GHz - what a kernel's clocksource mult/shift gives
+ * exactly), else whole seconds first (no 128-bit division in this libgcc). */
+static inline uint64_t ticks_to_ns_down(uint64_t ticks, uint64_t hz, uint64_t ns_per_tick) {
+  if (ns_per_tick) return ticks * ns_per_tick;
   return ticks / hz * 1000000000u + ticks % hz * 1000000000u / hz;
 }
 
-static tc_now read_now(void) {
+/* "Now", the path's natural way, counted like a programming (R->now_insns):
+ * the counter read and its conversion to ns. */
+__attribute__((noinline)) static tc_now read_now(void) {
+  tc_now now;
+  uint64_t i0, i1;
   switch (P) {
     case TC_PATH_LAPIC_ONESHOT:
-    case TC_PATH_LAPIC_TSC_DEADLINE: {
-      uint64_t tsc = mmio_read64(B->lapic + TC_LAPIC_TSC_OFFSET);
-      return (tc_now){ticks_to_ns_down(tsc, B->tsc_hz), tsc};
-    }
+    case TC_PATH_LAPIC_TSC_DEADLINE:
+      i0 = rdinstret();
+      now.ticks = mmio_read64(B->lapic + TC_LAPIC_TSC_OFFSET);
+      now.ns = ticks_to_ns_down(now.ticks, B->tsc_hz, B->tsc_ns_per_tick);
+      break;
     case TC_PATH_PV:
-      return (tc_now){pvclock_read_ns((const volatile struct pvclock_vcpu_time_info*)B->pvclock), 0};
-    default: {
-      uint64_t t = rt_rdtime();
-      return (tc_now){ticks_to_ns_down(t, B->timebase_hz), t};
-    }
+      i0 = rdinstret();
+      now.ns = pvclock_read_ns((const volatile struct pvclock_vcpu_time_info*)B->pvclock);
+      now.ticks = 0;
+      break;
+    default:
+      i0 = rdinstret();
+      now.ticks = rt_rdtime();
+      now.ns = ticks_to_ns_down(now.ticks, B->timebase_hz, B->timebase_ns_per_tick);
+      break;
   }
+  OPAQUE(now.ns);
+  i1 = rdinstret();
+  R->now_insns += i1 - i0 - counter_overhead;
+  return now;
 }
 
 static inline void sbi_set_timer(uint64_t stime) {
