@@ -2,8 +2,9 @@
  * path's natural way, ask for an interrupt `delay_ns` ahead (`programs`
  * times; the last one counts), sleep until the handler has seen it, and
  * compare the handler's entry stamp with the requested time.
- * Only the programming sequence sits between the two instret reads, the way
- * a kernel's clockevents core calls set_next_event(expires - now):
+ * The read of now and the programming sequence each sit alone between two
+ * instret reads. The programming is what a kernel's clockevents core does
+ * once it has expires and now (set_next_event(expires - now)):
  *   (a) delta -> bus ticks (rounded up), TMICT          relative, MMIO
  *   (b) delta -> TSC ticks + now, TSC_DEADLINE          absolute, MMIO
  *   (c) delta -> mtime ticks + now, mtimecmp (M mode)   absolute, MMIO
