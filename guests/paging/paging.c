@@ -211,6 +211,14 @@ static void test_page_faults(void) {
   flush();
   CHECK_FAULT("load, W without R", s_fault(acc_ld, TP(11)), CAUSE_LOAD_PAGE_FAULT, TP(11));
   CHECK_FAULT("store, W without R", s_fault(acc_sd, TP(11)), CAUSE_STORE_PAGE_FAULT, TP(11));
+  /* A pointer (no R/W/X) at the last level. */
+  *pte_at(TP(19), 0) = leaf(pa(pages[0]), 0);
+  flush();
+  CHECK_FAULT("load, pointer at level 0", s_fault(acc_ld, TP(19)), CAUSE_LOAD_PAGE_FAULT, TP(19));
+  /* Reserved bits 60:54 set in a leaf. */
+  map(TP(20), pa(pages[0]), 0, PTE_R | PTE_A | (1ull << 60));
+  flush();
+  CHECK_FAULT("load, reserved PTE bit", s_fault(acc_ld, TP(20)), CAUSE_LOAD_PAGE_FAULT, TP(20));
   map(MIS_MEGA, RAM + 0x1000, 1, PTE_R | PTE_A);
   flush();
   CHECK_FAULT("load, misaligned megapage", s_fault(acc_ld, MIS_MEGA + 8), CAUSE_LOAD_PAGE_FAULT,
@@ -356,6 +364,33 @@ static void test_sv48(void) {
   rt_check_group_end();
 }
 
+/* --- MPRV ----------------------------------------------------------------- */
+/* One asm block: after a trap taken in M, MRET leaves MPP = U with MPRV still
+ * set, so no other data access may come before MPRV is cleared. */
+static uint64_t m_load_as_s(uint64_t va) {
+  uint64_t v = 0;
+  __asm__ volatile("csrs mstatus, %2\n ld %0, 0(%1)\n csrc mstatus, %3"
+                   : "+r"(v)
+                   : "r"(va), "r"(MSTATUS_MPRV | MSTATUS_MPP_S),
+                     "r"(MSTATUS_MPRV | MSTATUS_MPP_MASK)
+                   : "memory");
+  return v;
+}
+
+static void test_mprv(void) {
+  rt_check_group("mprv");
+  map(TP(21), pa(pages[5]), 0, PTE_R | PTE_A);
+  flush();
+  csr_clear(mstatus, MSTATUS_MPP_MASK);
+  CHECK_EQ("M load through S's mapping", m_load_as_s(TP(21) + 8), pages[5][1]);
+  rt_expect_trap(0);
+  m_load_as_s(TP(22));
+  rt_trap_record r = rt_expect_trap_end();
+  CHECK_FAULT("M load, V=0, under MPRV (taken in M)", r, CAUSE_LOAD_PAGE_FAULT, TP(22));
+  CHECK_EQ("MPRV clear again", csr_read(mstatus) & MSTATUS_MPRV, 0);
+  rt_check_group_end();
+}
+
 int guest_main(void) {
   rt_printf("paging: Sv39/Sv48 mappings, A/D, permissions, page faults, SFENCE.VMA\n");
   csr_write(pmpaddr0, ~0ull);
@@ -373,6 +408,7 @@ int guest_main(void) {
   test_permissions();
   test_sfence();
   test_satp();
+  test_mprv();
   rt_check_group("sv39 address range");
   CHECK_FAULT("not sign-extended", s_fault(acc_ld, SV48_TERA), CAUSE_LOAD_PAGE_FAULT, SV48_TERA);
   rt_check_group_end();
