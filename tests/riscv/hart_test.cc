@@ -223,6 +223,100 @@ TEST(Hart, DeviceAccessInsideABudgetPrefixIsSyncedExactly) {
   EXPECT_EQ(rig.env.retired, 3u);
 }
 
+// Four blocks that jump into one another (a loop through
+// jal, a taken branch, a not-taken branch and a jalr; 7 instructions a pass),
+// so runs chain blocks.
+void put_chained_loop(TestEnv& env) {
+  env.put_words(kRamBase, {
+      0x00150513,  // 0x00 loop: addi a0, a0, 1
+      0x00c0006f,  // 0x04       j 0x10
+      0x00000013,  // 0x08       nop (never runs)
+      0x00000013,  // 0x0c       nop (never runs)
+      0x00258593,  // 0x10       addi a1, a1, 2
+      0x00b51463,  // 0x14       bne a0, a1, 0x1c   (a1 = 2 a0: taken unless both are 0)
+      0x00000013,  // 0x18       nop (never runs)
+      0x00058463,  // 0x1c       beqz a1, 0x24      (never taken)
+      0x00360613,  // 0x20       addi a2, a2, 3
+      0x000280e7,  // 0x24       jalr ra, 0(t0)     (t0 = loop)
+  });
+}
+
+TEST(Hart, ChainedBlocksStillRetireExactlyTheBudget) {
+  // Stepping one instruction per run never chains: it is the reference.
+  Rig step;
+  put_chained_loop(step.env);
+  step.hart.set_reg(kT0, kRamBase);
+  for (uint64_t budget = 1; budget <= 60; ++budget) {
+    Rig rig;
+    put_chained_loop(rig.env);
+    rig.hart.set_reg(kT0, kRamBase);
+    ASSERT_EQ(rig.hart.run(budget).executed, budget);
+    EXPECT_EQ(step.hart.run(1).executed, 1u);
+    ASSERT_EQ(rig.hart.pc(), step.hart.pc()) << "budget " << budget;
+    for (unsigned r : {kA0, kA1, kA2, 1u}) ASSERT_EQ(rig.hart.reg(r), step.hart.reg(r)) << budget;
+    EXPECT_EQ(rig.env.retired, budget);
+  }
+}
+
+TEST(Hart, RunsOfAnyLengthChainToTheSameState) {
+  Rig one, many;
+  for (Rig* rig : {&one, &many}) {
+    put_chained_loop(rig->env);
+    rig->hart.set_reg(kT0, kRamBase);
+  }
+  EXPECT_EQ(one.hart.run(100'000).executed, 100'000u);
+  uint64_t total = 0;
+  for (uint64_t k = 1; total < 100'000; k = k * 7 % 97 + 1) {  // odd lengths, cut anywhere
+    const uint64_t n = std::min(k, 100'000 - total);
+    ASSERT_EQ(many.hart.run(n).executed, n);
+    total += n;
+  }
+  EXPECT_EQ(many.hart.pc(), one.hart.pc());
+  for (unsigned r : {kA0, kA1, kA2}) EXPECT_EQ(many.hart.reg(r), one.hart.reg(r));
+}
+
+TEST(Hart, StoreIntoAChainedBlockTakesEffectOnTheNextPass) {
+  Rig rig;
+  rig.env.put_words(kRamBase, {
+      0x00150513,  // 0x00 loop: addi a0, a0, 1
+      0x00d51463,  // 0x04       bne a0, a3, 0x0c
+      0x0062aa23,  // 0x08       sw t1, 0x14(t0)    (once, when a0 = a3 = 5)
+      0x0080006f,  // 0x0c       j 0x14
+      0x00000013,  // 0x10       nop (never runs)
+      0x00158593,  // 0x14       addi a1, a1, 1     becomes addi a1, a1, 100
+      0xfe9ff06f,  // 0x18       j loop
+  });
+  rig.hart.set_reg(kT0, kRamBase);
+  rig.hart.set_reg(kT1, 0x06458593);  // addi a1, a1, 100
+  rig.hart.set_reg(kA3, 5);
+  // Passes 1..4 (5 instructions each, chained) add 1; pass 5 (6 with the
+  // store) and passes 6..10 add 100.
+  EXPECT_EQ(rig.hart.run(51).executed, 51u);
+  EXPECT_EQ(rig.hart.reg(kA0), 10u);
+  EXPECT_EQ(rig.hart.reg(kA1), 4u + 6u * 100u);
+}
+
+TEST(Hart, CodeChangedBehindAChainedLoopRunsAfterInvalidateCode) {
+  Rig rig;
+  put_chained_loop(rig.env);
+  rig.hart.set_reg(kT0, kRamBase);
+  EXPECT_EQ(rig.hart.run(80).executed, 80u);  // 11 passes and 3: every link made and followed
+  rig.env.put_words(kRamBase + 0x20, {0x06460613});  // addi a2, a2, 100, written by "DMA"
+  rig.hart.invalidate_code();
+  const uint64_t a2 = rig.hart.reg(kA2);
+  EXPECT_EQ(rig.hart.run(8).executed, 8u);
+  EXPECT_EQ(rig.hart.reg(kA2), a2 + 100);
+}
+
+TEST(Hart, ExitRequestStopsAChainedLoop) {
+  Rig rig;
+  put_chained_loop(rig.env);
+  rig.hart.set_reg(kT0, kRamBase);
+  EXPECT_EQ(rig.hart.run(80).executed, 80u);
+  rig.hart.request_exit();
+  EXPECT_EQ(rig.hart.run(1000).reason, StopReason::kExitRequested);
+}
+
 TEST(Hart, ResetBetweenRunsRestartsAtTheResetVectorInMachineMode) {
   Rig rig;
   put_counting_loop(rig.env);

@@ -300,5 +300,18 @@ TEST(Translation, SameVirtualPcUnderANewMappingRunsTheNewCode) {
   EXPECT_EQ(rig.hart.reg(kA0), 2u);
 }
 
+TEST(Translation, ANewMappingBreaksTheLinksOfAChainedLoop) {
+  PagingRig rig;
+  rig.env.put_words(kCodePa, {0x00150513 /* addi a0, a0, 1 */, 0x00060067 /* jr a2 */});
+  rig.env.put_words(kOtherPa, {0x06450513 /* addi a0, a0, 100 */, 0x00060067 /* jr a2 */});
+  rig.hart.set_reg(kA2, kCodeVa);
+  rig.enter(Priv::kSupervisor, kCodeVa, 20);  // ten passes: the block links to itself
+  EXPECT_EQ(rig.hart.reg(kA0), 10u);
+  rig.env.put(rig.tables.pte_addr(kCodeVa), 8, ((kOtherPa >> 12) << 10) | kR | kX | kV | kA);
+  rig.hart.flush_tlb();
+  rig.hart.run(4);
+  EXPECT_EQ(rig.hart.reg(kA0), 210u);
+}
+
 }  // namespace
 }  // namespace vtime::riscv::test

@@ -17,11 +17,20 @@ namespace vtime::riscv {
 // Blocks are keyed by virtual pc (their Ops hold virtual pcs) and remember the
 // physical address they were fetched from, so a lookup under a different
 // mapping of that pc misses and rebuilds.
+//
+// Chaining: a block remembers the blocks it was last seen to continue into
+// (link[0]: a jump's or taken branch's target, link[1]: the fall-through), so
+// its last Op can enter the next block without going back to the dispatcher.
+// Links are valid only while `link_gen` equals the hart's link generation,
+// which moves whenever a block may have been freed or a translation changed;
+// a stale link is never followed, so it never needs to be cleared eagerly.
 struct Block {
   uint64_t pc = 0;       // virtual address of the first instruction (the key)
   uint64_t paddr = 0;    // physical address of the first instruction
   uint32_t count = 0;    // instructions, charged to the budget at once
   std::unique_ptr<Op[]> ops;  // count Ops, plus a fall-through Op when the last one does not end the block
+  Block* link[2] = {nullptr, nullptr};
+  uint64_t link_gen = 0;
 };
 
 class BlockCache {

@@ -12,6 +12,7 @@ static_assert(std::endian::native == std::endian::little,
 
 Hart::Hart(HartEnv& env, HartOptions options)
     : env_(env), hart_id_(options.hart_id), reset_pc_(options.reset_pc) {
+  prefix_.ops = std::make_unique<Op[]>(kMaxBlockInsns + 1);
   reset();
 }
 
@@ -60,10 +61,22 @@ void Hart::flush_tlb() {
   std::fill(std::begin(read_tlb_), std::end(read_tlb_), TlbEntry{});
   std::fill(std::begin(write_tlb_), std::end(write_tlb_), TlbEntry{});
   std::fill(std::begin(fetch_tlb_), std::end(fetch_tlb_), TlbEntry{});
+  unlink_all();  // a link skips the fetch translation, which may now differ
 }
 
-// The Op after the last instruction of a block that does not end in a jump.
+void Hart::link(Block* from, Block* to) {
+  if (from->link_gen != link_gen_) {  // its links predate an invalidation: drop both
+    from->link[0] = from->link[1] = nullptr;
+    from->link_gen = link_gen_;
+  }
+  from->link[link_slot_] = to;
+}
+
+// The Op after the last instruction of a block that does not end in a jump
+// (it chains to the next block), and the one after a prefix (it does not: the
+// budget ends there).
 const Op* exec_block_end(Hart& h, const Op* op);
+const Op* exec_prefix_end(Hart& h, const Op* op);
 
 RunResult Hart::run(uint64_t budget) {
   run_retired_ = 0;
@@ -77,7 +90,8 @@ RunResult Hart::run(uint64_t budget) {
   for (;;) {
     if (attention_.load(std::memory_order_acquire) != 0) [[unlikely]] {
       const uint32_t a = attention_.exchange(0, std::memory_order_acquire);
-      if (a & kAttnFlush) blocks_.clear();
+      if (a & kAttnFlush) clear_blocks();
+      link_slot_ = kNoLink;  // pc_ may move to a trap vector: not the jump's target
       if (a & kAttnExit) {
         why = StopReason::kExitRequested;
         break;
@@ -97,23 +111,33 @@ RunResult Hart::run(uint64_t budget) {
     }
     if (run_retired_ >= budget_end_) break;
     uint64_t paddr = pc_;
-    if (paging(priv_) && !fetch_paddr(paddr)) continue;  // fetch fault taken
+    if (paging(priv_) && !fetch_paddr(paddr)) {  // fetch fault taken
+      link_slot_ = kNoLink;
+      continue;
+    }
     Block* b = blocks_.find(pc_);
     if (!b || b->paddr != paddr) [[unlikely]] {
       b = block_at(pc_, paddr);
-      if (!b) continue;  // fetch fault taken; go on at the trap vector
+      if (!b) {  // fetch fault taken; go on at the trap vector
+        link_slot_ = kNoLink;
+        continue;
+      }
     }
     if (tracer_) [[unlikely]] {
       const Op& first = b->ops[0];
       tracer_->on_insn(first.pc, first.raw, first.len, decoder_.mnemonic(first.raw, first.len));
+    } else if (link_slot_ != kNoLink) {
+      link(cur_block_, b);  // cur_block_ is still the block jump() left
     }
+    link_slot_ = kNoLink;
     const uint64_t left = budget_end_ - run_retired_;
-    cur_ops_ = b->count <= left ? b->ops.get() : prefix_of(*b, left);
-    const Op* op = cur_ops_;
-    while (op) op = op->fn(*this, op);
-    const uint64_t retired = static_cast<uint64_t>(exit_op_ - cur_ops_) + (exit_retired_ ? 1 : 0);
-    run_retired_ += retired;
-    if (retired != 0) traps_in_a_row_ = 0;
+    cur_block_ = b;
+    cur_block_ = b->count <= left ? b : prefix_of(*b, left);
+    const uint64_t before = run_retired_;
+    const Op* op = cur_block_->ops.get();
+    while (op) op = op->fn(*this, op);  // chained blocks charge run_retired_ as they go
+    run_retired_ += static_cast<uint64_t>(exit_op_ - cur_block_->ops.get()) + (exit_retired_ ? 1 : 0);
+    if (run_retired_ != before) traps_in_a_row_ = 0;
   }
   if (run_retired_ > synced_) env_.sync(run_retired_ - synced_);
   retired_total_ += run_retired_;
@@ -129,7 +153,8 @@ Block* Hart::block_at(uint64_t pc, uint64_t paddr) {
   uint64_t end = pc;
   std::unique_ptr<Block> built = build_block(pc, paddr, end);
   if (!built) return nullptr;
-  if (blocks_.op_count() + built->count > kMaxCachedOps) blocks_.clear();  // not inside a block here
+  if (blocks_.op_count() + built->count > kMaxCachedOps) clear_blocks();  // not inside a block here
+  if (blocks_.find(pc) != nullptr) unlink_all();  // insert() frees the block this pc maps to now
   // Stores into these physical pages must now take the slow path that checks
   // for code, whatever virtual page they come through.
   const uint64_t first = paddr >> kPageBits;
@@ -216,15 +241,19 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
   return b;
 }
 
-const Op* exec_block_end(Hart& h, const Op* op) { return h.fall_through(op); }
+const Op* exec_block_end(Hart& h, const Op* op) { return h.jump(op - 1, op->pc, 1); }
+const Op* exec_prefix_end(Hart& h, const Op* op) { return h.fall_through(op); }
 
 // The first `n` Ops of `b` followed by an end-of-block Op, so that the budget
 // runs out exactly after them (QEMU retranslates a shorter block instead).
-const Op* Hart::prefix_of(const Block& b, uint64_t n) {
-  std::copy(b.ops.get(), b.ops.get() + n, prefix_);
-  prefix_[n] = Op{.fn = &exec_block_end, .imm = 0, .pc = b.ops[n].pc, .rd = kDiscard, .rs1 = 0,
+Block* Hart::prefix_of(const Block& b, uint64_t n) {
+  std::copy(b.ops.get(), b.ops.get() + n, prefix_.ops.get());
+  prefix_.pc = b.pc;
+  prefix_.paddr = b.paddr;
+  prefix_.count = static_cast<uint32_t>(n);  // never chains: it holds no jump
+  prefix_.ops[n] = Op{.fn = &exec_prefix_end, .imm = 0, .pc = b.ops[n].pc, .rd = kDiscard, .rs1 = 0,
                   .rs2 = 0, .len = 0, .raw = 0};
-  return prefix_;
+  return &prefix_;
 }
 
 const Op* Hart::fall_through(const Op* op) {

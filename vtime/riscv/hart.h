@@ -112,6 +112,27 @@ class Hart {
     exit_retired_ = true;
     return nullptr;
   }
+  // `op` completed and control goes to `target`, the successor `slot` of this
+  // block (0: jump or taken branch, 1: fall-through). Block chaining: when the
+  // block was linked to the block at `target`, that block fits in what is left
+  // of the budget and nothing needs attention, the run continues straight into
+  // it (charging this block); otherwise the block ends as with leave() and the
+  // dispatcher links the successor it finds.
+  const Op* jump(const Op* op, uint64_t target, unsigned slot) {
+    // Only a block's last Op jumps, so the whole block retires: from->count.
+    const Block* from = cur_block_;
+    Block* to = from->link[slot];
+    const uint64_t done = run_retired_ + from->count;
+    if (to != nullptr && from->link_gen == link_gen_ && to->pc == target &&
+        done + to->count <= budget_end_ &&
+        attention_.load(std::memory_order_relaxed) == 0) [[likely]] {
+      run_retired_ = done;
+      cur_block_ = to;
+      return to->ops.get();
+    }
+    link_slot_ = static_cast<uint8_t>(slot);
+    return leave(op, target);
+  }
   // `op` raises a synchronous exception; it does not retire.
   const Op* trap(const Op* op, uint64_t cause, uint64_t tval);
   // The end-of-block Op after a block's last instruction: nothing retires.
@@ -185,7 +206,9 @@ class Hart {
   }
 
   // Retired instructions in this run() before `op` (which is in the current block).
-  uint64_t retired_before(const Op* op) const { return run_retired_ + (op - cur_ops_); }
+  uint64_t retired_before(const Op* op) const {
+    return run_retired_ + static_cast<uint64_t>(op - cur_block_->ops.get());
+  }
   void sync_before_io(const Op* op);
   Mem load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value);
   Mem store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value);
@@ -211,8 +234,20 @@ class Hart {
   void take_trap(uint64_t cause, uint64_t tval, uint64_t epc);
   bool take_interrupt();
   void handle_attention();
+  // Links `from` (the block run last, left through jump() without chaining) to
+  // `to`, the block found at the jump's target.
+  void link(Block* from, Block* to);
+  // Forgets every block link (a block may be freed, or a translation changed).
+  void unlink_all() {
+    ++link_gen_;
+    link_slot_ = kNoLink;  // the block jump() left may be gone
+  }
+  void clear_blocks() {
+    blocks_.clear();
+    unlink_all();
+  }
   Block* block_at(uint64_t pc, uint64_t paddr);
-  const Op* prefix_of(const Block& b, uint64_t n);
+  Block* prefix_of(const Block& b, uint64_t n);
   std::unique_ptr<Block> build_block(uint64_t pc, uint64_t paddr, uint64_t& end);
   std::optional<uint64_t> csr_read(uint16_t num, const Op* op);
   bool csr_write(uint16_t num, uint64_t value, const Op* op);
@@ -249,8 +284,11 @@ class Hart {
   uint64_t run_retired_ = 0;    // in this run(), before the current block
   uint64_t budget_end_ = 0;     // run_retired_ limit for this run()
   uint64_t synced_ = 0;         // part of this run() reported through sync()
-  const Op* cur_ops_ = nullptr;  // the Ops being run: a block's, or prefix_
-  Op prefix_[kMaxBlockInsns + 1];
+  Block* cur_block_ = nullptr;    // the block being run: a cached one, or prefix_
+  uint64_t link_gen_ = 1;         // Block::link is valid while its link_gen equals this
+  static constexpr uint8_t kNoLink = 2;
+  uint8_t link_slot_ = kNoLink;   // the slot jump() left through without chaining
+  Block prefix_;                  // a block's first Ops when the budget ends inside it
   const Op* exit_op_ = nullptr;
   bool exit_retired_ = false;
   bool trapped_ = false;

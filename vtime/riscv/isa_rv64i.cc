@@ -13,20 +13,23 @@ int64_t s(uint64_t v) { return static_cast<int64_t>(v); }
 const Op* exec_lui(Hart& h, const Op* op) { h.set_x(op->rd, static_cast<uint64_t>(op->imm)); return next_op(h, op); }
 const Op* exec_auipc(Hart& h, const Op* op) { h.set_x(op->rd, op->pc + static_cast<uint64_t>(op->imm)); return next_op(h, op); }
 
+// Jumps and branches continue through Hart::jump(), which chains straight into
+// the successor block when it can. JALR's one link is checked against the
+// computed target, so a return to another call site simply misses.
 const Op* exec_jal(Hart& h, const Op* op) {
   h.set_x(op->rd, op->pc + op->len);
-  return h.leave(op, op->pc + static_cast<uint64_t>(op->imm));
+  return h.jump(op, op->pc + static_cast<uint64_t>(op->imm), 0);
 }
 const Op* exec_jalr(Hart& h, const Op* op) {
   const uint64_t target = (h.x(op->rs1) + static_cast<uint64_t>(op->imm)) & ~uint64_t{1};
   h.set_x(op->rd, op->pc + op->len);
-  return h.leave(op, target);
+  return h.jump(op, target, 0);
 }
 
 template <bool (*Cond)(uint64_t, uint64_t)>
 const Op* exec_branch(Hart& h, const Op* op) {
-  const bool taken = Cond(h.x(op->rs1), h.x(op->rs2));
-  return h.leave(op, op->pc + (taken ? static_cast<uint64_t>(op->imm) : op->len));
+  if (Cond(h.x(op->rs1), h.x(op->rs2))) return h.jump(op, op->pc + static_cast<uint64_t>(op->imm), 0);
+  return h.jump(op, op->pc + op->len, 1);
 }
 bool eq(uint64_t a, uint64_t b) { return a == b; }
 bool ne(uint64_t a, uint64_t b) { return a != b; }

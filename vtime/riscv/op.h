@@ -2,8 +2,9 @@
 // operands unpacked once, so execution never re-decodes. A handler runs the
 // instruction and returns the next Op to run, or nullptr when it leaves the
 // block (a jump, a trap, a device access, a CSR op...), after recording where
-// through Hart::leave() / Hart::trap(). Returning the next Op (not void) keeps
-// the door open for tail-call threading and block chaining.
+// through Hart::leave() / Hart::trap(). Returning the next Op (not void) lets a
+// jump return the first Op of a chained block (Hart::jump()), so the dispatch
+// loop runs on without looking the block up.
 #pragma once
 
 #include <cstdint>
