@@ -1,6 +1,7 @@
 /* The cost experiment of issue 7 (seed 002), driver: reads the devices from
  * the device tree and the configuration from /chosen/bootargs
  *   iterations=N (1000)  path=a..f|all|none (all)  programs=K (1)  delay=NS (20000)
+ *   early=NS (0; a self-test of the check: program NS before the requested time)
  * runs each path and prints, per path, guest instructions and traps per
  * programming, instructions per read of "now", traps per delivered event, and the delivery error (handler
  * entry stamp - requested time) in VIRTUAL ns. Only guest-measured figures,
@@ -62,6 +63,8 @@ static int parse_bootargs(const char* args, tc_config* c, unsigned* paths) {
       ok = parse_u64(v, end, &c->programs) && c->programs > 0;
     } else if (starts_with(args, "delay=", &v)) {
       ok = parse_u64(v, end, &c->delay_ns) && c->delay_ns > 0 && c->delay_ns < 1000000000u;
+    } else if (starts_with(args, "early=", &v)) {
+      ok = parse_u64(v, end, &c->early_ns);
     } else if (starts_with(args, "path=", &v)) {
       if (end - v == 3 && v[0] == 'a' && v[1] == 'l' && v[2] == 'l') {
         *paths = ((1u << TC_PATHS) - 1) & ~1u;
@@ -77,10 +80,14 @@ static int parse_bootargs(const char* args, tc_config* c, unsigned* paths) {
     if (!ok) {
       rt_printf("timer_cost: bad bootarg '");
       for (const char* p = args; p < end; ++p) rt_printf("%c", *p);
-      rt_printf("' (iterations=N path=a..f|all|none programs=K delay=NS)\n");
+      rt_printf("' (iterations=N path=a..f|all|none programs=K delay=NS early=NS)\n");
       return 0;
     }
     args = end;
+  }
+  if (c->early_ns >= c->delay_ns) {
+    rt_printf("timer_cost: early= must be below delay=\n");
+    return 0;
   }
   return 1;
 }

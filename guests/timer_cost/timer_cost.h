@@ -68,6 +68,7 @@ typedef struct {
   uint64_t iterations;
   uint64_t delay_ns;
   uint64_t programs; /* programmings per event (the last one counts) */
+  uint64_t early_ns; /* test only: program this much before the requested time */
 } tc_config;
 
 typedef struct {

@@ -195,8 +195,9 @@ static void loop(void) {
   for (uint64_t i = 0; i < C->iterations; ++i) {
     tc_now now = read_now();
     uint64_t expires = now.ns + C->delay_ns;
+    uint64_t programmed = expires - C->early_ns; /* == expires outside the self-test */
     uint64_t traps_before = tc_trap_count;
-    for (uint64_t k = 0; k < C->programs; ++k) program_once(now, expires);
+    for (uint64_t k = 0; k < C->programs; ++k) program_once(now, programmed);
     if (P == TC_PATH_NONE) continue;
     uint64_t traps_in_programming = tc_trap_count - traps_before;
     while (tc_fired == i) idle();
