@@ -225,5 +225,37 @@ TEST(Wfi, IsIllegalInUserMode) {
   EXPECT_EQ(rig.hart.csrs().mcause, cause::kIllegalInsn);
 }
 
+// SFENCE.VMA must make a changed mapping visible to every fetch, including the
+// second half of a 32-bit instruction that crosses into a remapped page: the
+// cached block (keyed by its first page) may not keep the old bytes.
+TEST(Trap, SfenceVmaRemapsTheSecondPageOfACrossingInstruction) {
+  Rig rig;
+  constexpr uint64_t kRoot = kRamBase + 0x8000, kL1 = kRamBase + 0x9000, kL0 = kRamBase + 0xa000;
+  constexpr uint64_t kFirst = kRamBase + 0x2000;  // VA 0x10000
+  constexpr uint64_t kOld = kRamBase + 0x3000, kNew = kRamBase + 0x4000;  // VA 0x11000
+  constexpr uint64_t kV = 1, kR = 2, kX = 8, kA = 64;
+  auto pte = [](uint64_t pa, uint64_t flags) { return ((pa >> 12) << 10) | flags | kV; };
+  rig.env.put(kRoot, 8, pte(kL1, 0));
+  rig.env.put(kL1, 8, pte(kL0, 0));
+  rig.env.put(kL0 + 0x10 * 8, 8, pte(kFirst, kR | kX | kA));
+  rig.env.put(kL0 + 0x11 * 8, 8, pte(kOld, kR | kX | kA));
+  rig.env.put_words(kFirst, {0x12000073 /* sfence.vma */, 0x7f90006f /* j 0x10ffc */});
+  rig.env.put(kFirst + 0xffc, 2, 0x4515);  // c.li a0, 5
+  rig.env.put(kFirst + 0xffe, 2, 0x0513);  // addi a0, a0, ... (low half)
+  rig.env.put(kOld, 2, 0x0505);            // ... 0x50 (high half)
+  rig.env.put(kNew, 2, 0x0605);            // ... 0x60 (high half)
+  rig.hart.set_reg(kT1, (satp::kModeSv39 << satp::kModeShift) | (kRoot >> 12));
+  rig.hart.set_reg(kT2, 0x10ffc);
+  rig.hart.set_reg(kT0, uint64_t{1} << mstatus::kMppShift);  // MPP = S
+  rig.env.put_words(kRamBase, {0x18031073 /* csrw satp, t1 */, 0x34139073 /* csrw mepc, t2 */,
+                               0x30029073 /* csrw mstatus, t0 */, kMret});
+  rig.hart.run(4 + 2);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x55u);
+  rig.env.put(kL0 + 0x11 * 8, 8, pte(kNew, kR | kX | kA));
+  rig.hart.set_pc(0x10000);
+  rig.hart.run(4);  // sfence.vma, j, c.li, addi
+  EXPECT_EQ(rig.hart.reg(kA0), 0x65u);
+}
+
 }  // namespace
 }  // namespace vtime::riscv::test

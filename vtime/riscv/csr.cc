@@ -201,6 +201,9 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
       if (mode != satp::kModeBare && mode != satp::kModeSv39 && mode != satp::kModeSv48) return true;
       csr_.satp = (mode << satp::kModeShift) | (value & satp::kPpnMask);  // no ASID bits
       translation_changed(true);
+      // A new root may map the second page of a page-crossing instruction
+      // elsewhere; cached blocks only check their first page (see sfence_vma).
+      attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
       return true;
     }
     case csr::kStimecmp:

@@ -116,12 +116,15 @@ const Op* Hart::sret(const Op* op) {
 }
 
 // SFENCE.VMA: illegal in U mode, and in S mode under mstatus.TVM. Without
-// ASIDs, every form flushes every cached translation; the block cache needs
-// nothing, since each block lookup checks its physical address.
+// ASIDs, every form flushes every cached translation. Each block lookup checks
+// the physical address of the block's first page, but not of the second page
+// of an instruction crossing into the next one, so the cached blocks go too
+// (correct and simple; keeping only non-crossing blocks would be cheaper).
 const Op* Hart::sfence_vma(const Op* op) {
   if (priv_ == Priv::kUser) return illegal(op);
   if (priv_ == Priv::kSupervisor && (csr_.mstatus & mstatus::kTvm)) return illegal(op);
   translation_changed(true);
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
   return leave(op, op->pc + op->len);
 }
 
