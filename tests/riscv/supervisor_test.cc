@@ -227,5 +227,35 @@ TEST(Supervisor, WfiInSupervisorModeIsIllegalUnderTw) {
   EXPECT_EQ(rig.hart.csrs().mcause, cause::kIllegalInsn);
 }
 
+// Delegated interrupts pending together are taken SEI, then SSI, then STI
+// (privileged spec 1.12, 3.1.9). QEMU 7.2 without AIA takes the lowest cause
+// number first (SSI, STI, SEI), so the smode guest does not print this order.
+uint64_t first_delegated_interrupt(uint64_t pending) {
+  Rig rig;
+  rig.hart.set_reg(kT0, kVector);
+  rig.hart.set_reg(kA5, kSVector);
+  rig.hart.set_reg(kA1, irq::kSupervisorBits);
+  rig.hart.set_reg(kA4, irq::kSupervisorBits);
+  rig.hart.set_reg(kS0, kLowCode);
+  rig.hart.set_reg(kS1, 0);  // MPP = U: delegated interrupts are enabled whatever SIE says
+  rig.env.put_words(kRamBase, {0x30529073 /* csrw mtvec, t0 */, 0x10579073 /* csrw stvec, a5 */,
+                               0x30459073 /* csrw mie, a1 */, 0x30371073 /* csrw mideleg, a4 */,
+                               0x34141073 /* csrw mepc, s0 */, 0x30049073 /* csrw mstatus, s1 */,
+                               0x30200073 /* mret */});
+  rig.env.put_words(kLowCode, {kNop, kNop});
+  rig.env.put_words(kSVector, {kNop, kNop});
+  rig.hart.set_pending(pending, true);
+  rig.hart.run(7 + 1);  // the boot, then one nop of the S vector
+  EXPECT_EQ(rig.hart.priv(), Priv::kSupervisor);
+  EXPECT_EQ(rig.hart.csrs().sepc, kLowCode);
+  return rig.hart.csrs().scause;
+}
+
+TEST(Supervisor, DelegatedInterruptsAreTakenSeiThenSsiThenSti) {
+  EXPECT_EQ(first_delegated_interrupt(irq::kSsip | irq::kStip | irq::kSeip), cause::kInterrupt | 9);
+  EXPECT_EQ(first_delegated_interrupt(irq::kSsip | irq::kStip), cause::kInterrupt | 1);
+  EXPECT_EQ(first_delegated_interrupt(irq::kStip), cause::kInterrupt | 5);
+}
+
 }  // namespace
 }  // namespace vtime::riscv::test
