@@ -32,7 +32,7 @@
 #define SV48_TERA 0x8000000000ull   /* 512 GiB page: physical 0 */
 #define TP(i) (TEST + 0x1000ull * (i))
 
-uint64_t acc_ld(uint64_t), acc_sd(uint64_t), acc_amoadd(uint64_t), acc_lr(uint64_t),
+uint64_t acc_ld(uint64_t), acc_lbu(uint64_t), acc_sd(uint64_t), acc_amoadd(uint64_t), acc_lr(uint64_t),
     acc_call(uint64_t), ret_0x42(uint64_t);
 extern char acc_ld_insn[], acc_sd_insn[], acc_amoadd_insn[], acc_lr_insn[];
 
@@ -135,6 +135,11 @@ static void test_mappings(const char* group) {
   CHECK_EQ("fetch through the megapage", s_run(acc_call, MEGA + fn_pa(ret_0x42) - RAM), 0x42);
   CHECK_EQ("fetch through the U alias in U", u_run(acc_call, u_alias(fn_pa(ret_0x42))), 0x42);
   CHECK_EQ("U loads through the U alias", u_run(acc_ld, u_alias(pa(&marker))), marker);
+
+  /* A device through a mapping: the UART's line status (idle: THRE and TEMT). */
+  map(TP(23), RT_UART_BASE, 0, PTE_R | PTE_W | AD);
+  flush();
+  CHECK_EQ("UART LSR through a 4K page", s_run(acc_lbu, TP(23) + UART_LSR) & 0x60, 0x60);
 
   /* Code written to a page and run at another virtual address. */
   uint32_t* code = (uint32_t*)pages[3];

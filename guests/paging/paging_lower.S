@@ -10,6 +10,11 @@ acc_ld_insn:
   ld a0, 0(a0)
   ret
 
+  .globl acc_lbu
+acc_lbu:
+  lbu a0, 0(a0)
+  ret
+
 /* Stores the address itself, so the test can see which access landed where. */
   .globl acc_sd, acc_sd_insn
 acc_sd:
