@@ -66,6 +66,7 @@ Run run_guest(vtime::HostClock& host, const vtime::IcountOptions& icount,
   vtime::BufferConsole console;
   vtime::BoardOptions options;
   options.icount = icount;
+  options.ram_bytes = 16ull << 20;  // the guest needs little; the board touches all of RAM at start
   options.timer_devices.lapic_timer = true;
   options.timer_devices.pv_clockevent = true;
   options.timer_devices.pvclock = true;
