@@ -61,6 +61,48 @@ class AtomicSource final : public VirtualTimeSource {
   std::atomic<int64_t> ns{0};
 };
 
+using namespace std::chrono_literals;
+
+int64_t read_on_other_thread(VmClocks& clocks) {
+  int64_t v = 0;
+  std::thread([&] { v = clocks.virtual_now().since_epoch().count(); }).join();
+  return v;
+}
+
+// The owner and other threads clamp with different marks; each must bound the
+// other's later reads when the host's monotonic source runs backwards.
+TEST(VmClocksThreads, OwnerAndOtherThreadsBoundEachOthersLaterReads) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  host.advance(10ms);
+  EXPECT_EQ(clocks.virtual_now().since_epoch(), Duration(10ms));  // owner
+  host.set_monotonic(host.now() - 4ms);
+  EXPECT_EQ(read_on_other_thread(clocks), Duration(10ms).count());
+  host.advance(6ms);  // 12 ms: another thread reads it first
+  EXPECT_EQ(read_on_other_thread(clocks), Duration(12ms).count());
+  host.set_monotonic(host.now() - 5ms);
+  EXPECT_EQ(clocks.virtual_now().since_epoch(), Duration(12ms));  // owner holds at 12
+  clocks.stop();  // freezes at the largest value anyone returned
+  host.advance(20ms);
+  EXPECT_EQ(read_on_other_thread(clocks), Duration(12ms).count());
+}
+
+TEST(VmClocksThreads, AnotherThreadCanAdoptOwnership) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  EXPECT_TRUE(clocks.on_owner_thread());
+  host.advance(5ms);
+  std::thread([&] {
+    clocks.adopt_owner_thread();
+    EXPECT_TRUE(clocks.on_owner_thread());
+    EXPECT_EQ(clocks.virtual_now().since_epoch(), Duration(5ms));
+    clocks.stop();
+  }).join();
+  EXPECT_FALSE(clocks.on_owner_thread());
+  host.advance(5ms);
+  EXPECT_EQ(clocks.virtual_now().since_epoch(), Duration(5ms));  // stopped, read as a foreign thread
+}
+
 TEST(VmClocksThreads, ReadersSeeMonotonicBoundedValuesWhileTheOwnerStopsAndResumes) {
   ManualHostClock host;
   VmClocks clocks(host, {.tsc = Frequency::mhz(10)});
@@ -116,6 +158,17 @@ TEST(VmClocksThreads, ReadersSeeMonotonicBoundedValuesWhileTheOwnerStopsAndResum
         break;
       case 4: (rng() % 2 == 0) ? clocks.disable(ClockId::kVirtual) : clocks.enable(ClockId::kVirtual);
         break;
+      case 5: {
+        // The owner reads too (its own, cheaper path): never below what any
+        // reader saw before, and what it returns bounds the readers' next reads.
+        const int64_t before = latest_seen.load(std::memory_order_acquire);
+        const int64_t v = clocks.virtual_now().since_epoch().count();
+        if (v < before) violations.fetch_add(1);
+        int64_t seen = latest_seen.load(std::memory_order_relaxed);
+        while (v > seen && !latest_seen.compare_exchange_weak(seen, v, std::memory_order_acq_rel)) {
+        }
+        break;
+      }
       default: {
         const Duration d(static_cast<int64_t>(rng() % 10'000));
         total_advanced.fetch_add(d.count(), std::memory_order_acq_rel);  // before the host moves

@@ -3,15 +3,22 @@
 // only restore() changes (reported = internal - era).
 //  - Stop freezes internal at its clamped reading; resume re-bases it on the
 //    host so it continues from exactly there (QEMU's cpu_clock_offset dance).
-//  - The clamp: a running read fetch-maxes its internal value into a shared
-//    high-water mark and returns the maximum, so no read - on any thread -
-//    returns less than a read that happened before it, whatever the host's
-//    monotonic source or an installed VIRTUAL source does. One uncontended
-//    compare-exchange on a cache line of its own; the seqlock stays read-only.
-//  - Owner changes run inside Seqlock::update(): readers are held off, and the
-//    owner's load of the mark sees every value a reader returned under the old
-//    timebase (see read_guest()), so a frozen value is never below one already
-//    returned and stopped reads need no clamp at all.
+//  - The clamp: every running read pushes its internal value into a high-water
+//    mark and returns the maximum of its value and the marks, so no read - on
+//    any thread - returns less than a read that happened before it, whatever
+//    the host's monotonic source or an installed VIRTUAL source does.
+//  - Two marks, because the owner reads far more often than anyone else: the
+//    owner's mark is stored by the owner alone, with a plain store (it only
+//    ever grows, and the owner is the only writer, so no read-modify-write is
+//    needed); other threads fetch-max into a mark of their own. A reader
+//    returns at least both marks, so values published by either side bound
+//    every later read on the other.
+//  - The owner reads its private copy of the timebase: it is the seqlock's only
+//    writer, so it can never see a torn or changing one.
+//  - Owner changes run inside Seqlock::update(): other readers are held off,
+//    and the owner's load of their mark sees every value a reader returned
+//    under the old timebase (see read_guest()), so a frozen value is never
+//    below one already returned and stopped reads need no clamp at all.
 #include "vtime/clock/vm_clocks.h"
 
 #include <algorithm>
@@ -29,10 +36,15 @@ int64_t sub_saturating(int64_t a, int64_t b) {
   return saturating_sub(Duration(a), Duration(b)).count();
 }
 
+// A per-thread address: comparing it is one fs-relative address computation,
+// cheaper than pthread_self() or std::this_thread::get_id().
+thread_local char t_thread_marker;
+const void* this_thread_marker() { return &t_thread_marker; }
+
 }  // namespace
 
 VmClocks::VmClocks(HostClock& host, Options options)
-    : host_(host), tsc_(options.tsc), owner_{}, timebase_() {
+    : host_(host), tsc_(options.tsc), owner_{}, timebase_(), owner_thread_(this_thread_marker()) {
   assert(!tsc_.is_zero());
   const bool running = options.initial_state == RunState::kRunning;
   // Guest time starts at its epoch: internal 0 now, era 0.
@@ -49,12 +61,17 @@ VmClocks::~VmClocks() = default;
 
 HostClock& VmClocks::host() const { return host_; }
 
+void VmClocks::adopt_owner_thread() { owner_thread_ = this_thread_marker(); }
+
+bool VmClocks::on_owner_thread() const { return owner_thread_ == this_thread_marker(); }
+
 int64_t VmClocks::host_ns() { return host_.now().since_epoch().count(); }
 
 // A template so that each clock's read compiles to straight-line code.
 template <VmClocks::Guest which>
 VmClocks::Reading VmClocks::read_guest() {
-  std::atomic<int64_t>& high = high_water(which);
+  if (on_owner_thread()) return read_guest_as_owner<which>();
+  std::atomic<int64_t>& foreign = foreign_high_water(which);
   for (;;) {
     const uint64_t seq = timebase_.read_begin();
     const Timebase tb = timebase_.read_data();
@@ -72,15 +89,41 @@ VmClocks::Reading VmClocks::read_guest() {
     if (!timebase_.read_valid(seq)) continue;
     // Fetch-max, seq_cst: paired with the seq_cst odd store in update(), the
     // owner sees this value if the check below passes.
-    int64_t seen = high.load(std::memory_order_seq_cst);
+    int64_t seen = foreign.load(std::memory_order_seq_cst);
     while (internal > seen &&
-           !high.compare_exchange_weak(seen, internal, std::memory_order_seq_cst)) {
+           !foreign.compare_exchange_weak(seen, internal, std::memory_order_seq_cst)) {
     }
+    const int64_t owners = high_water(which).load(std::memory_order_acquire);
     // An owner change between the snapshot and the fetch-max (stop, restore)
     // may not have seen our value, or pairs a new mark with an old era.
     if (!timebase_.read_valid(seq)) continue;
-    return Reading{.internal = std::max(internal, seen), .era = line.era};
+    return Reading{.internal = std::max({internal, seen, owners}), .era = line.era};
   }
+}
+
+// The owner's read: its own copy of the timebase, and a plain store of a new
+// maximum into its mark (release: another thread that sees it also sees
+// everything the owner did before this read).
+template <VmClocks::Guest which>
+VmClocks::Reading VmClocks::read_guest_as_owner() {
+  const Line& l = line(which);
+  if (owner_.running == 0) return Reading{.internal = l.base, .era = l.era};
+  int64_t internal = 0;
+  if (which == Guest::kVirtual && owner_.source != nullptr) {
+    internal = add_saturating(owner_.source->virtual_now().since_epoch().count(), l.era);
+  } else {
+    internal = add_saturating(host_ns(), l.base);
+  }
+  return Reading{.internal = clamp_as_owner(which, internal), .era = l.era};
+}
+
+int64_t VmClocks::clamp_as_owner(Guest which, int64_t internal) {
+  std::atomic<int64_t>& mine = high_water(which);
+  const int64_t own = mine.load(std::memory_order_relaxed);  // only this thread stores it
+  const int64_t others = foreign_high_water(which).load(std::memory_order_seq_cst);
+  const int64_t result = std::max({internal, own, others});
+  if (result > own) mine.store(result, std::memory_order_release);
+  return result;
 }
 
 HostTime VmClocks::realtime_now() { return host_.now(); }
@@ -128,6 +171,7 @@ RunState VmClocks::run_state() const {
 }
 
 int64_t VmClocks::fold(Guest which) {
+  assert(on_owner_thread() && "stop/resume/restore/set_virtual_source belong to the owner thread");
   Line& l = line(which);
   int64_t internal = l.base;
   if (owner_.running != 0) {
@@ -137,12 +181,7 @@ int64_t VmClocks::fold(Guest which) {
       internal = add_saturating(host_ns(), l.base);
     }
   }
-  std::atomic<int64_t>& high = high_water(which);
-  int64_t seen = high.load(std::memory_order_seq_cst);
-  while (internal > seen &&
-         !high.compare_exchange_weak(seen, internal, std::memory_order_seq_cst)) {
-  }
-  return std::max(internal, seen);
+  return clamp_as_owner(which, internal);
 }
 
 void VmClocks::freeze() {

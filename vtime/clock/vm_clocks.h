@@ -10,7 +10,9 @@
 // Reads are safe from any thread (seqlock, no system call beyond the host clock
 // read itself), and monotonic across threads: a read never returns less than a
 // read that happened before it. Everything else (stop/resume, enable/disable,
-// source, restore) belongs to the owning thread. Bookkeeping: see vm_clocks.cc
+// source, restore) belongs to the owning thread: the one that constructed the
+// clocks, or the last to call adopt_owner_thread(). The owner's own reads are
+// the cheap ones (no seqlock, no atomic read-modify-write). Bookkeeping: see vm_clocks.cc
 // and docs/time-model.md.
 // CONTRACT: signatures here are relied upon by vtime/timer, vtime/icount,
 // vtime/devices and vtime/machine; extend, do not change.
@@ -48,6 +50,12 @@ class VmClocks {
   VmClocks& operator=(const VmClocks&) = delete;
 
   HostClock& host() const;
+
+  // Makes the calling thread the owner (for a run loop that starts on another
+  // thread than the one that built the machine). Call it while no other
+  // thread uses the clocks' owner operations.
+  void adopt_owner_thread();
+  bool on_owner_thread() const;
 
   // --- Reads (any thread) --------------------------------------------------
   HostTime realtime_now();
@@ -127,15 +135,21 @@ class VmClocks {
 
   template <Guest which>
   Reading read_guest();
+  template <Guest which>
+  Reading read_guest_as_owner();
   int64_t host_ns();
   // Owner-side helpers, called inside timebase_.update() (readers held off).
   int64_t fold(Guest which);  // current internal value, clamped, pushed into the mark
+  int64_t clamp_as_owner(Guest which, int64_t internal);
   void freeze();              // running -> stopped
   void thaw();                // stopped -> running
   void notify_change(ClockId id);
   void notify_run_state(RunState state);
   std::atomic<int64_t>& high_water(Guest which) {
     return which == Guest::kVirtual ? high_[0] : high_[1];
+  }
+  std::atomic<int64_t>& foreign_high_water(Guest which) {
+    return which == Guest::kVirtual ? foreign_high_[0] : foreign_high_[1];
   }
   Line& line(Guest which) {
     return which == Guest::kVirtual ? owner_.virtual_line : owner_.rt_line;
@@ -148,8 +162,12 @@ class VmClocks {
   std::array<std::atomic<bool>, kClockCount> enabled_;
   std::vector<ChangeListener> change_listeners_;
   std::vector<RunStateListener> run_state_listeners_;
-  // Written by every reader (fetch-max), so kept off the seqlock's cache line.
+  const void* owner_thread_;  // the owner's thread marker (see vm_clocks.cc)
+  // The clamp's high-water marks, off the seqlock's cache line: high_ holds the
+  // owner's largest reading (only the owner stores it, plainly), foreign_high_
+  // the largest reading of any other thread (fetch-max).
   alignas(64) std::array<std::atomic<int64_t>, 2> high_{};
+  alignas(64) std::array<std::atomic<int64_t>, 2> foreign_high_{};
 };
 
 }  // namespace vtime
