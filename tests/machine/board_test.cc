@@ -177,6 +177,38 @@ TEST(BoardTimerDevices, EnabledDevicesAnswerAtTheirDocumentedAddresses) {
   EXPECT_EQ(f.board->run().kind, RunOutcome::Kind::kPoweroff);
 }
 
+__extension__ typedef unsigned __int128 U128;  // the reader's 64x32-bit product
+
+// What a guest's pvclock reader computes from hart 0's record and mtime now.
+uint64_t pvclock_ns(Board& board) {
+  using namespace timer_devices_map;
+  const uint64_t mtime = *board.debug_read(0x0200'bff8, 8);
+  const uint64_t stamp = *board.debug_read(kPvClockBase + 8, 8);
+  const uint64_t system_time = *board.debug_read(kPvClockBase + 16, 8);
+  const uint64_t mul = *board.debug_read(kPvClockBase + 24, 4);
+  const auto shift = static_cast<int8_t>(*board.debug_read(kPvClockBase + 28, 1));
+  uint64_t delta = mtime - stamp;
+  delta = shift >= 0 ? delta << shift : delta >> -shift;
+  return system_time + static_cast<uint64_t>((static_cast<U128>(delta) * mul) >> 32);
+}
+
+TEST(BoardTimerDevices, PvclockFollowsAGuestWriteToMtime) {
+  BoardOptions options = icount_options("shift=4,sleep=off");
+  options.timer_devices = {.pvclock = true};
+  Fixture f(options, program({
+                         0x0200c3b7,  // lui  t2, 0x200c      t2 = 0x0200_c000
+                         0x40000337,  // lui  t1, 0x40000     t1 = 0x4000_0000
+                         0xfe63bc23,  // sd   t1, -8(t2)      mtime (0x0200_bff8) = t1
+                         0x001002b7,  // lui  t0, 0x100       then power off
+                         0x00005337, 0x55530313, 0x0062a023, 0x0000006f,
+                     }));
+  ASSERT_EQ(f.board->run().kind, RunOutcome::Kind::kPoweroff);
+  EXPECT_GE(*f.board->debug_read(0x0200'bff8, 8), 0x4000'0000u);  // the guest moved mtime
+  // The reader still gets guest time since reset, to within one 10 MHz tick.
+  const auto now = static_cast<uint64_t>(f.board->guest_now().since_epoch().count());
+  EXPECT_NEAR(static_cast<double>(pvclock_ns(*f.board)), static_cast<double>(now), 100.0);
+}
+
 TEST(BoardTimerDevices, AbsentUnlessAskedFor) {
   Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
   EXPECT_FALSE(f.board->debug_read(timer_devices_map::kHpetBase, 4).has_value());

@@ -101,6 +101,7 @@ uint64_t Clint::mtime() const { return elapsed_ticks() + mtime_offset_; }
 void Clint::write_mtime(uint64_t value) {
   mtime_offset_ = value - elapsed_ticks();
   evaluate_all();  // every comparison moved with mtime
+  if (mtime_written_) mtime_written_(mtime_offset_);
 }
 
 void Clint::write_mtimecmp(unsigned hart, uint64_t value) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -67,6 +68,12 @@ class Clint {
   // For other comparators on this timebase (Sstc's stimecmp).
   GuestTime instant_of(uint64_t value) const;
   void write_mtime(uint64_t value);
+  // mtime - (VIRTUAL ticks since the epoch), modulo 2^64: what a guest write to
+  // mtime moved. Told after every change (a guest write, reset), so devices that
+  // publish this counter to guests (pvclock) can follow it.
+  uint64_t mtime_offset() const { return mtime_offset_; }
+  using MtimeWrittenHook = std::function<void(uint64_t offset)>;
+  void set_mtime_written_hook(MtimeWrittenHook hook) { mtime_written_ = std::move(hook); }
   uint64_t mtimecmp(unsigned hart) const { return harts_[hart].mtimecmp; }
   void write_mtimecmp(unsigned hart, uint64_t value);
   bool msip(unsigned hart) const { return harts_[hart].msip; }
@@ -104,6 +111,7 @@ class Clint {
   TimerGroup& timers_;
   const Frequency timebase_;
   uint64_t mtime_offset_ = 0;  // mtime - elapsed_ticks(), modulo 2^64
+  MtimeWrittenHook mtime_written_;
   std::vector<Hart> harts_;
   std::unique_ptr<Mswi> mswi_;
   std::unique_ptr<Mtimer> mtimer_;

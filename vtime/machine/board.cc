@@ -64,6 +64,13 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   if (Status s = p.timer_devices->attach(p.platform->bus(), p.platform->plic()); !s.ok()) {
     return Error{s.error()};
   }
+  // The pvclock counter is mtime: when the guest moves mtime, the records move
+  // with it, so a pvclock reader's time stays continuous (KVM does the same for
+  // a guest TSC write).
+  if (PvClock* pv = p.timer_devices->pvclock()) {
+    pv->set_counter_offset(p.platform->clint().mtime_offset());
+    p.platform->clint().set_mtime_written_hook([pv](uint64_t offset) { pv->set_counter_offset(offset); });
+  }
 
   // A timer armed earlier than the running slice's end must stop the running
   // hart. Under icount the engine cuts the budget exactly for arms made by the

@@ -7,8 +7,8 @@
 //   0x0601_0000  LAPIC timer, + 0x1000 per hart     PLIC 12 + hart
 //   0x0602_0000  PV clock-event, + 0x1000 per hart  PLIC 20 + hart
 //   0x0603_0000  pvclock records: 32 bytes per hart (a 4 KiB RAM page)
-// The pvclock counter is the CLINT's mtime (what `rdtime` reads); a guest that
-// writes mtime while using pvclock is not followed (see docs/board.md).
+// The pvclock counter is the CLINT's mtime (what `rdtime` reads); the board
+// rewrites the records when a guest writes mtime (see docs/board.md).
 #pragma once
 
 #include <memory>
