@@ -139,6 +139,20 @@ TEST(DeviceTree, ExtraDevicesGetTheirOwnNodes) {
   Tree t = build(c);
   EXPECT_EQ(t.str("/soc/hpet@10100000", "compatible"), S("vtime,hpet\0", 11));
   EXPECT_EQ(t.cells("/soc/hpet@10100000", "interrupts"), std::vector<uint32_t>{12});
+  EXPECT_FALSE(t.has("/soc/hpet@10100000", "clock-frequency"));  // only when given
+}
+
+TEST(DeviceTree, ExtraDevicesPublishTheirInputClock) {
+  DeviceTreeConfig c = two_harts();
+  c.extra_devices.push_back({.node_name = "lapic-timer", .compatible = {"vtime,lapic-timer"},
+                             .base = 0x0601'0000, .size = 0x1000, .plic_irq = 12,
+                             .clock_frequency = 100'000'000});
+  c.extra_devices.push_back({.node_name = "fast", .compatible = {"vtime,fast"},
+                             .base = 0x0701'0000, .size = 0x1000,
+                             .clock_frequency = 5'000'000'000});
+  Tree t = build(c);
+  EXPECT_EQ(t.cells("/soc/lapic-timer@6010000", "clock-frequency"), std::vector<uint32_t>{100'000'000});
+  EXPECT_EQ(t.cells("/soc/fast@7010000", "clock-frequency"), (std::vector<uint32_t>{1, 705'032'704}));
 }
 
 TEST(DeviceTree, EightHartsFit) {

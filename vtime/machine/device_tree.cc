@@ -22,6 +22,7 @@ class FdtWriter {
   void begin(const std::string& name) { note(fdt_begin_node(buf_.data(), name.c_str())); }
   void end() { note(fdt_end_node(buf_.data())); }
   void u32(const char* prop, uint32_t v) { note(fdt_property_u32(buf_.data(), prop, v)); }
+  void u64(const char* prop, uint64_t v) { note(fdt_property_u64(buf_.data(), prop, v)); }
   void str(const char* prop, const std::string& v) {
     note(fdt_property(buf_.data(), prop, v.c_str(), static_cast<int>(v.size() + 1)));
   }
@@ -144,6 +145,14 @@ void add_soc(FdtWriter& w, const DeviceTreeConfig& c) {
     if (d.plic_irq) {
       w.u32("interrupt-parent", dt_phandle::kPlic);
       w.u32("interrupts", *d.plic_irq);
+    }
+    if (d.clock_frequency) {
+      // One cell when it fits, as most bindings expect; two cells otherwise.
+      if (*d.clock_frequency <= UINT32_MAX) {
+        w.u32("clock-frequency", static_cast<uint32_t>(*d.clock_frequency));
+      } else {
+        w.u64("clock-frequency", *d.clock_frequency);
+      }
     }
     w.end();
   }

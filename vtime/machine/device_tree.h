@@ -25,6 +25,9 @@ struct ExtraDeviceNode {
   uint64_t base = 0;
   uint64_t size = 0;
   std::optional<unsigned> plic_irq{};     // PLIC source, when it interrupts
+  // Its input clock in Hz ("clock-frequency"), when a guest needs it to convert
+  // time to the device's ticks (the LAPIC timer's bus).
+  std::optional<uint64_t> clock_frequency{};
 };
 
 struct DeviceTreeConfig {

@@ -28,7 +28,8 @@ std::vector<ExtraDeviceNode> TimerDevices::device_tree_nodes(const TimerDeviceOp
                        .compatible = {"vtime,lapic-timer"},
                        .base = kLapicBase + h * kStride,
                        .size = lapic_reg::kSize,
-                       .plic_irq = kLapicIrq + h});
+                       .plic_irq = kLapicIrq + h,
+                       .clock_frequency = LapicTimer::Options{}.bus.hz()});
     }
     if (options.pv_clockevent) {
       nodes.push_back({.node_name = "pv-clockevent",
