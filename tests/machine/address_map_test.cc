@@ -159,3 +159,48 @@ TEST(AddressMap, RegionsAreKeptSortedByBase) {
 
 }  // namespace
 }  // namespace vtime
+
+namespace vtime {
+namespace {
+
+TEST(AddressMapZeroRam, ClearsExactlyTheRangeAcrossPartialAndWholePages) {
+  GuestLog log;
+  AddressMap map(log);
+  constexpr uint64_t kBase = 0x8000'0000, kSize = 64 * 1024;
+  ASSERT_TRUE(map.add_ram("ram", kBase, kSize).ok());
+  std::span<uint8_t> ram = map.host_span(kBase, kSize);
+  for (size_t i = 0; i < ram.size(); ++i) ram[i] = static_cast<uint8_t>(i | 1);
+  // From the middle of one page to the middle of another, whole pages between.
+  constexpr uint64_t kFrom = 4096 + 100, kTo = 5 * 4096 + 7;
+  ASSERT_TRUE(map.zero_ram(kBase + kFrom, kTo - kFrom));
+  for (size_t i = 0; i < ram.size(); ++i) {
+    const uint8_t expected = i >= kFrom && i < kTo ? 0 : static_cast<uint8_t>(i | 1);
+    ASSERT_EQ(ram[i], expected) << "byte " << i;
+  }
+  // Freshly cleared pages are writable again.
+  ASSERT_EQ(map.write(kBase + 2 * 4096, 8, 0x1234), BusStatus::kOk);
+  EXPECT_EQ(map.read(kBase + 2 * 4096, 8).value, 0x1234u);
+}
+
+TEST(AddressMapZeroRam, RefusesRangesOutsideOneRamRegion) {
+  GuestLog log;
+  AddressMap map(log);
+  ASSERT_TRUE(map.add_ram("ram", 0x8000'0000, 8192).ok());
+  const std::vector<uint8_t> rom_bytes(16, 0xaa);
+  ASSERT_TRUE(map.add_rom("rom", 0x1000, 4096, rom_bytes).ok());
+  EXPECT_FALSE(map.zero_ram(0x8000'0000, 8193));       // runs off the end
+  EXPECT_FALSE(map.zero_ram(0x7fff'ffff, 2));          // starts outside
+  EXPECT_FALSE(map.zero_ram(0x1000, 16));              // ROM, not RAM
+  EXPECT_EQ(map.host_span(0x1000, 1)[0], 0xaa);
+  EXPECT_TRUE(map.zero_ram(0x8000'0000 + 8191, 1));    // the last byte alone
+}
+
+TEST(AddressMapZeroRam, LargeRamStartsZeroed) {
+  GuestLog log;
+  AddressMap map(log);
+  ASSERT_TRUE(map.add_ram("ram", 0x8000'0000, 1ull << 30).ok());  // 1 GiB, untouched
+  EXPECT_EQ(map.read(0x8000'0000 + (1ull << 29) + 8, 8).value, 0u);
+}
+
+}  // namespace
+}  // namespace vtime

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <new>
 
+#include <sys/mman.h>
+
 #include "vtime/devices/reg_access.h"
 
 namespace vtime {
@@ -52,17 +54,41 @@ bool valid_size(unsigned size) { return size == 1 || size == 2 || size == 4 || s
 
 }  // namespace
 
-constexpr std::align_val_t kHostPageAlign{4096};
+constexpr uint64_t kHostPage = 4096;
 
-void AddressMap::PageAlignedDelete::operator()(uint8_t* p) const {
-  ::operator delete[](p, kHostPageAlign);
+AddressMap::HostBuffer::~HostBuffer() {
+  if (data_ != nullptr) munmap(data_, length_);
 }
 
 AddressMap::HostBuffer AddressMap::allocate_zeroed(uint64_t size) {
-  void* p = ::operator new[](size == 0 ? 1 : size, kHostPageAlign, std::nothrow);
-  if (p == nullptr) return nullptr;
-  std::memset(p, 0, size);
-  return HostBuffer(static_cast<uint8_t*>(p));
+  if (size > SIZE_MAX - kHostPage) return {};
+  const size_t length = static_cast<size_t>(size == 0 ? 1 : size);
+  // MAP_NORESERVE: guest RAM is mostly never touched; do not charge it all up front.
+  void* p = mmap(nullptr, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) return {};
+  return HostBuffer(static_cast<uint8_t*>(p), length);
+}
+
+bool AddressMap::zero_ram(uint64_t addr, uint64_t size) {
+  const Region* r = find(addr);
+  if (r == nullptr || r->kind != RegionKind::kRam || size > r->size || addr - r->base > r->size - size) {
+    return false;
+  }
+  uint8_t* const begin = r->host + (addr - r->base);
+  uint8_t* const end = begin + size;
+  // Partial pages at either end are written; whole pages go back to the kernel
+  // (the next touch maps a fresh zero page).
+  const auto round_up = [](uintptr_t v) { return (v + kHostPage - 1) & ~(kHostPage - 1); };
+  uint8_t* const first_page = reinterpret_cast<uint8_t*>(round_up(reinterpret_cast<uintptr_t>(begin)));
+  uint8_t* const last_page = reinterpret_cast<uint8_t*>(reinterpret_cast<uintptr_t>(end) & ~(kHostPage - 1));
+  if (first_page >= last_page || madvise(first_page, static_cast<size_t>(last_page - first_page), MADV_DONTNEED) != 0) {
+    std::memset(begin, 0, size);
+    return true;
+  }
+  std::memset(begin, 0, static_cast<size_t>(first_page - begin));
+  std::memset(last_page, 0, static_cast<size_t>(end - last_page));
+  return true;
 }
 
 Status AddressMap::add_ram(std::string name, uint64_t base, uint64_t size) {

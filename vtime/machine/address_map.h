@@ -13,6 +13,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "vtime/devices/guest_log.h"
@@ -75,6 +76,11 @@ class AddressMap {
   // they lie inside one RAM or ROM region, else an empty span.
   std::span<uint8_t> host_span(uint64_t addr, uint64_t size);
 
+  // Zeroes [addr, addr + size) of one RAM region (reset). Whole host pages are
+  // handed back to the kernel instead of written, so clearing a large, mostly
+  // untouched RAM costs almost nothing; returns false when the range is not RAM.
+  bool zero_ram(uint64_t addr, uint64_t size);
+
   // The region holding `addr`, or nullptr.
   const Region* find(uint64_t addr);
   const std::vector<Region>& regions() const { return regions_; }
@@ -87,13 +93,25 @@ class AddressMap {
 
   GuestLog& log_;
   std::vector<Region> regions_;  // sorted by base
-  // Host buffers are page-aligned (4 KiB), so any naturally aligned guest
-  // structure in RAM is also aligned on the host (pvclock records use
-  // std::atomic_ref on them).
-  struct PageAlignedDelete {
-    void operator()(uint8_t* p) const;
+  // Host buffers are anonymous mappings: page-aligned (4 KiB), so any naturally
+  // aligned guest structure in RAM is also aligned on the host (pvclock records
+  // use std::atomic_ref on them), and zero pages the kernel provides on first
+  // touch, so a 1 GiB guest that uses 10 MiB costs 10 MiB.
+  class HostBuffer {
+   public:
+    HostBuffer() = default;
+    HostBuffer(uint8_t* data, size_t length) : data_(data), length_(length) {}
+    HostBuffer(HostBuffer&& other) noexcept
+        : data_(std::exchange(other.data_, nullptr)), length_(std::exchange(other.length_, 0)) {}
+    HostBuffer& operator=(HostBuffer&&) = delete;
+    ~HostBuffer();
+    uint8_t* get() const { return data_; }
+    explicit operator bool() const { return data_ != nullptr; }
+
+   private:
+    uint8_t* data_ = nullptr;
+    size_t length_ = 0;
   };
-  using HostBuffer = std::unique_ptr<uint8_t[], PageAlignedDelete>;
   static HostBuffer allocate_zeroed(uint64_t size);
   std::vector<HostBuffer> buffers_;
   const Region* last_hit_ = nullptr;

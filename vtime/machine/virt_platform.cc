@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cassert>
 #include <cstring>
 
 #include "vtime/machine/boot_rom.h"
@@ -93,8 +94,9 @@ Result<BootPlan> VirtPlatform::prepare_boot(const BootImages& images) {
 }
 
 void VirtPlatform::reset_devices() {
-  std::span<uint8_t> ram = map_.host_span(virt_map::kDramBase, options_.ram_bytes);
-  std::memset(ram.data(), 0, ram.size());
+  const bool cleared = map_.zero_ram(virt_map::kDramBase, options_.ram_bytes);
+  assert(cleared && "the board's RAM region exists");
+  (void)cleared;
   clint_.reset();
 }
 
