@@ -39,6 +39,22 @@ TEST(CpuThrottle, SetClampsGetReportsStopForgives) {
   EXPECT_EQ(throttle.pay(), 10ms);
 }
 
+TEST(CpuThrottle, ALateTickDoesNotStretchThePeriod) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  TimerGroup timers(clocks);
+  CpuThrottle throttle(timers);
+  throttle.set(50);  // the first tick at once: owes 10 ms, the next due 20 ms on
+  EXPECT_EQ(throttle.pay(), 10ms);
+  host.advance(15ms);  // the loop looks at its timers 5 ms after the tick was due
+  EXPECT_EQ(timers.run_due(ClockId::kVirtualRt), 1u);
+  EXPECT_EQ(throttle.owed(), 10ms);
+  EXPECT_EQ(timers.deadline_in(ClockId::kVirtualRt), 15ms);  // due at 40 ms, not 45 ms
+  host.advance(70ms);  // later than a whole period: start afresh from now
+  timers.run_due(ClockId::kVirtualRt);
+  EXPECT_EQ(timers.deadline_in(ClockId::kVirtualRt), 20ms);
+}
+
 // Host time needed to execute `insns` instructions at 8 ns each (the host as
 // fast as nominal), with the throttle at `percent` (0 = off).
 Duration host_time_for_work(int percent, uint64_t insns) {

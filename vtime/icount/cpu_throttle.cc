@@ -5,7 +5,7 @@
 namespace vtime {
 
 CpuThrottle::CpuThrottle(TimerGroup& timers)
-    : timers_(timers), timer_(timers, ClockId::kVirtualRt, [this](GuestTime) { tick(); }) {}
+    : timers_(timers), timer_(timers, ClockId::kVirtualRt, [this](GuestTime due) { tick(due); }) {}
 
 Duration CpuThrottle::sleep_for(int percent) {
   if (percent <= 0) return Duration(0);
@@ -16,7 +16,7 @@ Duration CpuThrottle::sleep_for(int percent) {
 void CpuThrottle::set(int percent) {
   const bool was_active = active();
   percent_ = std::clamp(percent, kMinPercent, kMaxPercent);
-  if (!was_active) tick();
+  if (!was_active) tick(timers_.clocks().virtual_rt_now());
 }
 
 void CpuThrottle::stop() {
@@ -25,11 +25,17 @@ void CpuThrottle::stop() {
   timer_.cancel();
 }
 
-void CpuThrottle::tick() {
+void CpuThrottle::tick(GuestTime due) {
   if (percent_ == 0) return;
   owed_ = sleep_for(percent_);  // not cumulative: an unpaid slice is not owed twice
-  // Next tick after the run slice plus the sleep: 10 ms / (1 - p).
-  timer_.arm_in(kTimeslice + owed_);
+  // Next tick after the run slice plus the sleep, 10 ms / (1 - p), counted from
+  // when this one was due, not from when it ran: a run loop looks at timers
+  // between slices, and re-arming from "now" (as QEMU does) would add that
+  // lateness to every period and throttle less than asked. A tick later than a
+  // whole period starts afresh from now.
+  const Duration period = kTimeslice + owed_;
+  const GuestTime now = timers_.clocks().virtual_rt_now();
+  timer_.arm(due + period > now ? due + period : now + period);
 }
 
 Duration CpuThrottle::pay() {

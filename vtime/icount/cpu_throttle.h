@@ -43,7 +43,7 @@ class CpuThrottle {
   Duration total_slept() const { return total_slept_; }
 
  private:
-  void tick();
+  void tick(GuestTime due);
 
   TimerGroup& timers_;
   GuestTimer timer_;
