@@ -38,6 +38,10 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
                                              const BoardOptions& options,
                                              const BootImages& images) {
   if (const Status s = validate(options.icount); !s.ok()) return Error{s.error()};
+  if (options.cpu_throttle < 0 || options.cpu_throttle > CpuThrottle::kMaxPercent) {
+    return Error{fmt::format("the CPU throttle must be 0 (off) or 1 to 99 percent, not {}",
+                             options.cpu_throttle)};
+  }
 
   auto parts = std::make_unique<Parts>(host, console, options);
   Parts& p = *parts;
@@ -134,6 +138,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
       },
       TimerOptions{.scale = TimerScale::kNs, .attributes = TimerAttribute::kExternal});
   p.console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);
+  if (options.cpu_throttle > 0) p.throttle.set(options.cpu_throttle);
   return std::unique_ptr<Board>(new Board(std::move(parts)));
 }
 
@@ -157,6 +162,8 @@ std::optional<uint64_t> Board::debug_read(uint64_t paddr, unsigned size) {
   return r.value;
 }
 
+CpuThrottle& Board::throttle() { return p_->throttle; }
+
 void Board::stop() { p_->clocks.stop(); }
 void Board::resume() { p_->clocks.resume(); }
 
@@ -169,6 +176,8 @@ BoardStats Board::stats() const {
   s.timers_fired = p.timers_fired - p.own_timers_fired;  // the guest's devices' timers
   s.time_warped = p.time_warped;
   s.time_slept_align = p.time_slept_align;
+  s.cpu_throttle = p.throttle.percentage();
+  s.time_slept_throttle = p.throttle.total_slept();
   s.icount = p.icount.has_value();
   s.icount_text = p.icount ? format_icount_options(p.options.icount) : "off";
   if (p.icount) {

@@ -20,6 +20,8 @@
 
 namespace vtime {
 
+class CpuThrottle;
+
 struct BoardOptions {
   uint64_t ram_bytes = 128ull << 20;
   unsigned harts = 1;
@@ -27,6 +29,10 @@ struct BoardOptions {
   bool echo_guest_errors = false;
   TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
   std::string bootargs{};              // /chosen/bootargs (QEMU -append); none when empty
+  // CPU throttle percentage (notes §10, docs/icount.md): 0 = off, 1..99 = the
+  // harts sleep p/(1-p) of every 10 ms VIRTUAL_RT timeslice. Anything else is
+  // refused by create().
+  int cpu_throttle = 0;
 };
 
 // How a run ended.
@@ -45,6 +51,8 @@ struct BoardStats {
   uint64_t timers_fired = 0;   // VIRTUAL timers of the guest's devices
   Duration time_warped{0};     // VIRTUAL skipped while every hart waited
   Duration time_slept_align{0};
+  int cpu_throttle = 0;            // percentage at the end (0: off)
+  Duration time_slept_throttle{0};  // host time the run loop slept for the throttle
   bool icount = false;
   std::string icount_text;     // "shift=4,align=off,sleep=off" or "off"
   // Alignment statistics (icount only).
@@ -82,6 +90,10 @@ class Board {
   // What the SiFive test device's 0x7777 asks for: devices reset, the images
   // reloaded, every hart back at the reset vector. Guest time goes on.
   Status reboot();
+  // The CPU throttle, to set (1..99, clamped), read or stop at run time. Like
+  // the rest of the board it belongs to the loop thread: call it between runs
+  // or from that thread (a device or timer callback during a run).
+  CpuThrottle& throttle();
 
   struct Parts;  // the owned components, defined in board_parts.h
 

@@ -10,6 +10,7 @@
 
 #include "vtime/clock/vm_clocks.h"
 #include "vtime/devices/guest_log.h"
+#include "vtime/icount/cpu_throttle.h"
 #include "vtime/icount/icount.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_hart_env.h"
@@ -33,6 +34,9 @@ struct Board::Parts {
   VmClocks clocks;
   TimerGroup timers;
   std::optional<Icount> icount;
+  // Off until create() or a caller sets it; its VIRTUAL_RT timer lives in
+  // `timers`, so it is declared after them (and dies before them).
+  CpuThrottle throttle{timers};
   std::unique_ptr<VirtPlatform> platform;
   std::unique_ptr<TimerDevices> timer_devices;  // after the platform: its IRQs go to the PLIC
   std::optional<FinisherRequest> finish;

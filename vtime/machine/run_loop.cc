@@ -6,7 +6,8 @@
 //     that a newly armed timer cuts short;
 //  2. if every hart waits: warp (icount) or wait on the host until the next
 //     deadline or console input;
-//  3. the due timers of every clock run; align pacing sleeps off a lead.
+//  3. the due timers of every clock run; align pacing sleeps off a lead; after
+//     a pass that ran a hart, the CPU throttle's owed sleep is paid.
 #include <fmt/format.h>
 
 #include <thread>
@@ -116,6 +117,10 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
     for (ClockId id : {ClockId::kRealtime, ClockId::kHost, ClockId::kVirtualRt}) p.timers.run_due(id);
     if (p.icount) p.time_slept_align += p.icount->pace();
+    // The throttle slows harts that run: a pass in which every hart waited used
+    // no host CPU, so it pays nothing (the sleep stays owed, once, until a hart
+    // runs) and an idle board answers its host events without a throttle delay.
+    if (runnable_count > 0) p.throttle.pay();
   }
 
   p.console.flush();
