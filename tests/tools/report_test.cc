@@ -41,5 +41,23 @@ TEST(TimekeepingReport, JsonCarriesNanosecondsAndNulls) {
   EXPECT_EQ(j["instructions"], 100'000'000);
 }
 
+TEST(TimekeepingReport, ShowsTheCpuThrottleAndTheHostTimeSleptForIt) {
+  TimekeepingReport r = sample();
+  std::string text = format_text(r);
+  EXPECT_NE(text.find("cpu throttle          off\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("time slept, throttle  0.000000 s\n"), std::string::npos) << text;
+  r.cpu_throttle = 50;
+  r.time_slept_throttle = 250ms;
+  text = format_text(r);
+  EXPECT_NE(text.find("cpu throttle          50 %\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("time slept, throttle  0.250000 s\n"), std::string::npos) << text;
+  const auto j = nlohmann::json::parse(format_json(r));
+  EXPECT_EQ(j["cpu_throttle_percent"], 50);
+  EXPECT_EQ(j["time_slept_throttle_ns"], 250'000'000);
+  const auto off = nlohmann::json::parse(format_json(sample()));
+  EXPECT_EQ(off["cpu_throttle_percent"], 0);
+  EXPECT_EQ(off["time_slept_throttle_ns"], 0);
+}
+
 }  // namespace
 }  // namespace vtime::cli

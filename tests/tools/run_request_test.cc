@@ -4,6 +4,8 @@
 
 #include <vector>
 
+#include <fmt/format.h>
+
 namespace vtime::cli {
 namespace {
 
@@ -71,6 +73,20 @@ TEST(RunRequest, TimeLimitTakesUnits) {
   const auto r = parse({"--time-limit", "1500ms"}).request;
   ASSERT_TRUE(r.ok()) << r.error();
   EXPECT_EQ(r->guest_time_limit, Duration(1'500'000'000));
+}
+
+TEST(RunRequest, CpuThrottleIsAPercentageFromOneToNinetyNine) {
+  EXPECT_EQ(parse({}).request->cpu_throttle, 0);  // off
+  EXPECT_EQ(parse({"--cpu-throttle", "50"}).request->cpu_throttle, 50);
+  EXPECT_EQ(parse({"--cpu-throttle=1"}).request->cpu_throttle, 1);
+  EXPECT_EQ(parse({"--cpu-throttle", "99"}).request->cpu_throttle, 99);
+  for (const char* bad : {"0", "100", "50%", "half", "", "12.5", " 7"}) {
+    const auto r = parse({"--cpu-throttle", bad}).request;
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error(), fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", bad));
+  }
+  EXPECT_FALSE(parse({"--cpu-throttle=-5"}).request.ok());
+  EXPECT_FALSE(parse({"--cpu-throttle"}).request.ok());
 }
 
 TEST(RunRequest, BadOptionsGetOneSentence) {

@@ -57,6 +57,8 @@ TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, un
   r.timers_fired = s.timers_fired;
   r.time_warped = s.time_warped;
   r.time_slept_align = s.time_slept_align;
+  r.cpu_throttle = s.cpu_throttle;
+  r.time_slept_throttle = s.time_slept_throttle;
   if (s.icount) {
     r.host_minus_guest = s.host_minus_guest;
     if (s.align) {
@@ -122,6 +124,7 @@ int run_command(std::span<const std::string> args) {
   options.timer_devices.pv_clockevent = request.pv_clockevent;
   options.timer_devices.pvclock = request.pvclock;
   options.bootargs = request.bootargs;
+  options.cpu_throttle = request.cpu_throttle;
   if (!request.icount.empty()) {
     Result<IcountOptions> icount = parse_icount_options(request.icount);
     if (!icount) {

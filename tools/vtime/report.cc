@@ -34,6 +34,9 @@ std::string format_text(const TimekeepingReport& r) {
   out += fmt::format("timers fired          {}\n", r.timers_fired);
   out += fmt::format("time warped           {:.6f} s\n", seconds(r.time_warped));
   out += fmt::format("time slept for align  {:.6f} s\n", seconds(r.time_slept_align));
+  out += fmt::format("cpu throttle          {}\n",
+                     r.cpu_throttle > 0 ? fmt::format("{} %", r.cpu_throttle) : "off");
+  out += fmt::format("time slept, throttle  {:.6f} s\n", seconds(r.time_slept_throttle));
   out += fmt::format("Host - Guest clock    {}\n", ms_or_na(r.host_minus_guest));
   out += fmt::format("Max guest delay       {}\n", ms_or_na(r.max_delay));
   out += fmt::format("Max guest advance     {}\n", ms_or_na(r.max_advance));
@@ -59,6 +62,8 @@ std::string format_json(const TimekeepingReport& r) {
       {"timers_fired", r.timers_fired},
       {"time_warped_ns", r.time_warped.count()},
       {"time_slept_align_ns", r.time_slept_align.count()},
+      {"cpu_throttle_percent", r.cpu_throttle},
+      {"time_slept_throttle_ns", r.time_slept_throttle.count()},
       {"host_minus_guest_ns", ns_or_null(r.host_minus_guest)},
       {"max_delay_ns", ns_or_null(r.max_delay)},
       {"max_advance_ns", ns_or_null(r.max_advance)},

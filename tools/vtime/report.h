@@ -22,6 +22,8 @@ struct TimekeepingReport {
   uint64_t timers_fired = 0;
   Duration time_warped{0};        // VIRTUAL skipped while every hart was idle
   Duration time_slept_align{0};   // host time slept by align pacing
+  int cpu_throttle = 0;           // throttle percentage at exit, 0 when off
+  Duration time_slept_throttle{0};  // host time slept for the CPU throttle
   // host - guest clock (positive: guest behind). Present when icount is on.
   std::optional<Duration> host_minus_guest;
   std::optional<Duration> max_delay;    // most behind the guest has been

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <string_view>
 #include <vector>
 
@@ -54,6 +55,18 @@ Result<Duration> parse_guest_time(std::string_view text) {
   return Duration(static_cast<int64_t>(value * scale));
 }
 
+// A whole number from 1 to 99 (0 would be "off", which is the default anyway).
+// Checked here rather than by CLI11, so every wrong value gets the same sentence.
+Result<int> parse_throttle_percent(std::string_view text) {
+  int value = 0;
+  const char* end = text.data() + text.size();
+  const auto [stop, error] = std::from_chars(text.data(), end, value);
+  if (error != std::errc{} || stop != end || value < 1 || value > 99) {
+    return Error{fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", text)};
+  }
+  return value;
+}
+
 }  // namespace
 
 ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
@@ -67,6 +80,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   std::string hpet;
   bool lapic_timer = false, pv_clockevent = false, pvclock = false;
   std::string bootargs;
+  std::string cpu_throttle;
   app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
   app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
   app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
@@ -87,6 +101,9 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_flag("--pvclock", pvclock, "Add pvclock (kvmclock ABI) records for the guest");
   app.add_option("--append", bootargs,
                  "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
+  CLI::Option* throttle_option = app.add_option("--cpu-throttle", cpu_throttle,
+                 "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
+                 "10 ms timeslice (QEMU's auto-converge throttle)");
   app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
@@ -130,6 +147,11 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   request.pv_clockevent = pv_clockevent;
   request.pvclock = pvclock;
   request.bootargs = bootargs;
+  if (throttle_option->count() > 0) {
+    const Result<int> percent = parse_throttle_percent(cpu_throttle);
+    if (!percent) return {Error{percent.error()}, false};
+    request.cpu_throttle = *percent;
+  }
   return {std::move(request), false};
 }
 

@@ -33,6 +33,7 @@ struct RunRequest {
   bool pv_clockevent = false;
   bool pvclock = false;
   std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
+  int cpu_throttle = 0;  // --cpu-throttle: percent 1..99, 0 = off
 };
 
 inline constexpr unsigned kMaxHarts = 8;
