@@ -55,6 +55,23 @@ TEST(CpuThrottle, ALateTickDoesNotStretchThePeriod) {
   EXPECT_EQ(timers.deadline_in(ClockId::kVirtualRt), 20ms);
 }
 
+TEST(CpuThrottle, ASleepThatOverranIsTakenOffTheNextOne) {
+  ManualHostClock host;
+  VmClocks clocks(host);
+  TimerGroup timers(clocks);
+  CpuThrottle throttle(timers);
+  host.set_wake_latency(1500us);  // every sleep ends 1.5 ms late
+  throttle.set(50);
+  EXPECT_EQ(throttle.pay(), 11500us);
+  host.advance(8500us);  // the run slice: the next tick is due 20 ms after the first
+  timers.run_due(ClockId::kVirtualRt);
+  EXPECT_EQ(throttle.owed(), 8500us);  // 10 ms less the overrun
+  EXPECT_EQ(throttle.pay(), 10ms);     // 8.5 ms asked, 1.5 ms late again
+  throttle.stop();                     // forgets the overrun with the debt
+  throttle.set(50);
+  EXPECT_EQ(throttle.owed(), 10ms);
+}
+
 // Host time needed to execute `insns` instructions at 8 ns each (the host as
 // fast as nominal), with the throttle at `percent` (0 = off).
 Duration host_time_for_work(int percent, uint64_t insns) {

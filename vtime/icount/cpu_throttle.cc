@@ -22,12 +22,18 @@ void CpuThrottle::set(int percent) {
 void CpuThrottle::stop() {
   percent_ = 0;
   owed_ = Duration(0);
+  overslept_ = Duration(0);
   timer_.cancel();
 }
 
 void CpuThrottle::tick(GuestTime due) {
   if (percent_ == 0) return;
-  owed_ = sleep_for(percent_);  // not cumulative: an unpaid slice is not owed twice
+  // Not cumulative: an unpaid slice is not owed twice. What the last sleep
+  // overran (host wake-up latency, a stall) is taken off, so the harts keep
+  // their share of the host instead of losing the overrun every slice.
+  const Duration due_sleep = sleep_for(percent_);
+  owed_ = overslept_ < due_sleep ? due_sleep - overslept_ : Duration(0);
+  overslept_ = Duration(0);
   // Next tick after the run slice plus the sleep, 10 ms / (1 - p), counted from
   // when this one was due, not from when it ran: a run loop looks at timers
   // between slices, and re-arming from "now" (as QEMU does) would add that
@@ -44,6 +50,7 @@ Duration CpuThrottle::pay() {
   const HostTime start = host.now();
   host.wait_until(start + owed_);
   const Duration slept = host.now() - start;
+  overslept_ = slept > owed_ ? slept - owed_ : Duration(0);
   owed_ = Duration(0);
   total_slept_ += slept;
   return slept;

@@ -37,7 +37,8 @@ class CpuThrottle {
   static Duration sleep_for(int percent);
 
   // The run loop, between slices: sleeps what the last tick owes (on the host,
-  // ending early if the host clock is woken). Returns the time slept.
+  // ending early if the host clock is woken). Returns the time slept; an
+  // overrun is taken off the next tick's sleep.
   Duration pay();
   Duration owed() const { return owed_; }
   Duration total_slept() const { return total_slept_; }
@@ -49,6 +50,7 @@ class CpuThrottle {
   GuestTimer timer_;
   int percent_ = 0;
   Duration owed_{0};
+  Duration overslept_{0};  // by the last pay(), taken off the next slice's sleep
   Duration total_slept_{0};
 };
 
