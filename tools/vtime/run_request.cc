@@ -103,7 +103,8 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
                  "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
   CLI::Option* throttle_option = app.add_option("--cpu-throttle", cpu_throttle,
                  "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
-                 "10 ms timeslice (QEMU's auto-converge throttle)");
+                 "10 ms timeslice (QEMU's auto-converge throttle)")
+      ->type_name("PERCENT");
   app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
