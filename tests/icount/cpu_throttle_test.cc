@@ -66,6 +66,7 @@ TEST(CpuThrottle, ASleepThatOverranIsTakenOffTheNextOne) {
   host.advance(8500us);  // the run slice: the next tick is due 20 ms after the first
   timers.run_due(ClockId::kVirtualRt);
   EXPECT_EQ(throttle.owed(), 8500us);  // 10 ms less the overrun
+  EXPECT_EQ(timers.deadline_in(ClockId::kVirtualRt), 20ms);  // the period stays 20 ms
   EXPECT_EQ(throttle.pay(), 10ms);     // 8.5 ms asked, 1.5 ms late again
   throttle.stop();                     // forgets the overrun with the debt
   throttle.set(50);

@@ -39,7 +39,7 @@ void CpuThrottle::tick(GuestTime due) {
   // between slices, and re-arming from "now" (as QEMU does) would add that
   // lateness to every period and throttle less than asked. A tick later than a
   // whole period starts afresh from now.
-  const Duration period = kTimeslice + owed_;
+  const Duration period = kTimeslice + due_sleep;  // the overrun was in the last period
   const GuestTime now = timers_.clocks().virtual_rt_now();
   timer_.arm(due + period > now ? due + period : now + period);
 }
