@@ -207,6 +207,45 @@ TEST(BoardThrottle, SetAndStopBetweenRuns) {
   EXPECT_EQ(board.stats().time_slept_throttle, before);
 }
 
+// A console whose input polls (on the loop thread, during the run) start the
+// throttle once guest time reaches `start` and stop it at `stop`.
+class ThrottlingConsole final : public ConsoleBackend {
+ public:
+  ThrottlingConsole(GuestTime start, GuestTime stop) : start_(start), stop_(stop) {}
+  void attach(Board& board) { board_ = &board; }
+  void write(uint8_t) override {}
+  std::optional<uint8_t> poll_input() override {
+    if (board_ == nullptr) return std::nullopt;
+    const GuestTime now = board_->guest_now();
+    if (now >= stop_) board_->throttle().stop();
+    else if (now >= start_ && !board_->throttle().active()) board_->throttle().set(50);
+    return std::nullopt;
+  }
+
+ private:
+  GuestTime start_, stop_;
+  Board* board_ = nullptr;
+};
+
+TEST(BoardThrottle, SetAndStopFromTheLoopThreadDuringARun) {
+  ManualHostClock host;
+  host.set_advance_per_read(100us);
+  ThrottlingConsole console(GuestTime::epoch() + 100ms, GuestTime::epoch() + 200ms);
+  BootImages images;
+  images.kernel = ImageFile{"test kernel", kSpinForever};
+  auto created = Board::create(host, console, board_options("", 0), images);
+  ASSERT_TRUE(created.ok()) << created.error();
+  Board& board = **created;
+  console.attach(board);
+  board.run(300ms);
+  // Throttled from 100 to 200 ms of guest time: about half of it asleep.
+  const Duration slept = board.stats().time_slept_throttle;
+  EXPECT_GE(slept, 50ms);
+  EXPECT_LE(slept, 60ms);
+  EXPECT_EQ(board.stats().cpu_throttle, 0);
+  EXPECT_GE(board.stats().guest_time, 300ms);
+}
+
 TEST(BoardThrottle, AnIdleBoardSleepsOnlyForTheSliceItRan) {
   // The boot ROM and the first wfi run in the first pass, which pays the sleep
   // the first tick owed (10 ms at 50 %); after that every hart waits and
