@@ -2,9 +2,11 @@
 // (1..99) the harts run one 10 ms VIRTUAL_RT timeslice, then sleep on the host
 // for p/(1-p) of it, so they get about (1-p) of the host. A VIRTUAL_RT tick
 // owes the sleep; the run loop pays it between slices (pay()), on the host
-// clock with ns precision (QEMU: ms-granular condvar waits). Under icount the
-// guest does not see the lost time (VIRTUAL counts instructions); without it,
-// it does, as in QEMU.
+// clock with ns precision (QEMU: ms-granular condvar waits). Ticks are counted
+// from when they were due and a sleep's overrun comes off the next one, so the
+// share is (1-p) however late the loop looks or the host wakes. Under icount
+// the guest does not see the lost time (VIRTUAL counts instructions); without
+// it, it does, as in QEMU.
 #pragma once
 
 #include <cstdint>
