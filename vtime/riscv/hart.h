@@ -213,6 +213,14 @@ class Hart {
   Mem load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value);
   Mem store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value);
   Where locate(uint64_t addr, PageAccess access);
+  // An access that crosses into the next page: both halves translated (faults
+  // raised in address order, tval = the faulting half's address) and both must
+  // be memory (else an access fault of `access`'s kind). Nullopt when it trapped.
+  struct Split {
+    Where first, second;
+    unsigned first_len;  // bytes in the first page
+  };
+  std::optional<Split> locate_split(const Op* op, uint64_t addr, PageAccess access);
   Where fill_tlb(uint64_t addr, PageAccess access);
 
   // Paging (translation.cc). The privilege loads and stores use (MPRV).

@@ -50,6 +50,24 @@ Hart::Where Hart::locate(uint64_t addr, PageAccess access) {
   return {.host = e.host + offset, .paddr = (e.ppage << kPageBits) | offset, .fault = {}};
 }
 
+// Misaligned accesses are emulated (as QEMU does), so one may straddle two
+// pages with different translations; neither half may be a device.
+std::optional<Hart::Split> Hart::locate_split(const Op* op, uint64_t addr, PageAccess access) {
+  const uint64_t second = (addr | (kPageSize - 1)) + 1;
+  const Where wa = locate(addr, access);
+  const Where wb = wa.fault ? wa : locate(second, access);
+  if (wa.fault || wb.fault) {
+    trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
+    return std::nullopt;
+  }
+  if (wa.host == nullptr || wb.host == nullptr) {
+    const uint64_t fault = access == PageAccess::kWrite ? cause::kStoreAccessFault : cause::kLoadAccessFault;
+    trap(op, fault, wa.host != nullptr ? second : addr);
+    return std::nullopt;
+  }
+  return Split{.first = wa, .second = wb, .first_len = static_cast<unsigned>(second - addr)};
+}
+
 Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value) {
   value = 0;
   if (within_page(addr, size)) {
@@ -73,24 +91,11 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
     }
     return Mem::kEndBlock;
   }
-  // Crosses into the next page: both must be memory.
-  const uint64_t second = (addr | (kPageSize - 1)) + 1;
-  const Where wa = locate(addr, PageAccess::kRead);
-  const Where wb = wa.fault ? wa : locate(second, PageAccess::kRead);
-  if (wa.fault || wb.fault) {
-    trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
-    return Mem::kTrapped;
-  }
-  uint8_t* a = wa.host;
-  uint8_t* b = wb.host;
-  if (!a || !b) {
-    trap(op, cause::kLoadAccessFault, a ? second : addr);
-    return Mem::kTrapped;
-  }
-  const auto first_len = static_cast<unsigned>(second - addr);
+  const std::optional<Split> s = locate_split(op, addr, PageAccess::kRead);
+  if (!s) return Mem::kTrapped;
   uint8_t bytes[8];
-  std::memcpy(bytes, a, first_len);
-  std::memcpy(bytes + first_len, b, size - first_len);
+  std::memcpy(bytes, s->first.host, s->first_len);
+  std::memcpy(bytes + s->first_len, s->second.host, size - s->first_len);
   std::memcpy(&value, bytes, size);
   return Mem::kRam;
 }
@@ -119,26 +124,14 @@ Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t 
     }
     return Mem::kEndBlock;
   }
-  const uint64_t second = (addr | (kPageSize - 1)) + 1;
-  const Where wa = locate(addr, PageAccess::kWrite);
-  const Where wb = wa.fault ? wa : locate(second, PageAccess::kWrite);
-  if (wa.fault || wb.fault) {
-    trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
-    return Mem::kTrapped;
-  }
-  uint8_t* a = wa.host;
-  uint8_t* b = wb.host;
-  if (!a || !b) {
-    trap(op, cause::kStoreAccessFault, a ? second : addr);
-    return Mem::kTrapped;
-  }
-  const auto first_len = static_cast<unsigned>(second - addr);
+  const std::optional<Split> s = locate_split(op, addr, PageAccess::kWrite);
+  if (!s) return Mem::kTrapped;
   uint8_t bytes[8];
   std::memcpy(bytes, &value, size);
-  std::memcpy(a, bytes, first_len);
-  std::memcpy(b, bytes + first_len, size - first_len);
-  if (!blocks_.overlaps_code(wa.paddr, first_len) &&
-      !blocks_.overlaps_code(wb.paddr, size - first_len)) {
+  std::memcpy(s->first.host, bytes, s->first_len);
+  std::memcpy(s->second.host, bytes + s->first_len, size - s->first_len);
+  if (!blocks_.overlaps_code(s->first.paddr, s->first_len) &&
+      !blocks_.overlaps_code(s->second.paddr, size - s->first_len)) {
     return Mem::kRam;
   }
   attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
