@@ -67,6 +67,16 @@ bool VmClocks::on_owner_thread() const { return owner_thread_ == this_thread_mar
 
 int64_t VmClocks::host_ns() { return host_.now().since_epoch().count(); }
 
+// A running clock's internal value under timebase `tb` (a reader's snapshot or
+// the owner's copy), before the clamp.
+inline int64_t VmClocks::running_internal(Guest which, const Timebase& tb) {
+  const Line& l = which == Guest::kVirtual ? tb.virtual_line : tb.rt_line;
+  if (which == Guest::kVirtual && tb.source != nullptr) {
+    return add_saturating(tb.source->virtual_now().since_epoch().count(), l.era);
+  }
+  return add_saturating(host_ns(), l.base);
+}
+
 // A template so that each clock's read compiles to straight-line code.
 template <VmClocks::Guest which>
 VmClocks::Reading VmClocks::read_guest() {
@@ -78,12 +88,7 @@ VmClocks::Reading VmClocks::read_guest() {
     if (!timebase_.read_valid(seq)) continue;  // torn: never compute with it
     const Line line = which == Guest::kVirtual ? tb.virtual_line : tb.rt_line;
     if (tb.running == 0) return Reading{.internal = line.base, .era = line.era};
-    int64_t internal = 0;
-    if (which == Guest::kVirtual && tb.source != nullptr) {
-      internal = add_saturating(tb.source->virtual_now().since_epoch().count(), line.era);
-    } else {
-      internal = add_saturating(host_ns(), line.base);
-    }
+    const int64_t internal = running_internal(which, tb);
     // Still current after the host read? Then the host was read before any
     // stop, and our value cannot exceed what the owner freezes.
     if (!timebase_.read_valid(seq)) continue;
@@ -108,13 +113,7 @@ template <VmClocks::Guest which>
 VmClocks::Reading VmClocks::read_guest_as_owner() {
   const Line& l = line(which);
   if (owner_.running == 0) return Reading{.internal = l.base, .era = l.era};
-  int64_t internal = 0;
-  if (which == Guest::kVirtual && owner_.source != nullptr) {
-    internal = add_saturating(owner_.source->virtual_now().since_epoch().count(), l.era);
-  } else {
-    internal = add_saturating(host_ns(), l.base);
-  }
-  return Reading{.internal = clamp_as_owner(which, internal), .era = l.era};
+  return Reading{.internal = clamp_as_owner(which, running_internal(which, owner_)), .era = l.era};
 }
 
 int64_t VmClocks::clamp_as_owner(Guest which, int64_t internal) {
@@ -172,16 +171,8 @@ RunState VmClocks::run_state() const {
 
 int64_t VmClocks::fold(Guest which) {
   assert(on_owner_thread() && "stop/resume/restore/set_virtual_source belong to the owner thread");
-  Line& l = line(which);
-  int64_t internal = l.base;
-  if (owner_.running != 0) {
-    if (which == Guest::kVirtual && owner_.source != nullptr) {
-      internal = add_saturating(owner_.source->virtual_now().since_epoch().count(), l.era);
-    } else {
-      internal = add_saturating(host_ns(), l.base);
-    }
-  }
-  return clamp_as_owner(which, internal);
+  assert(owner_.running != 0);
+  return clamp_as_owner(which, running_internal(which, owner_));
 }
 
 void VmClocks::freeze() {

@@ -139,7 +139,9 @@ class VmClocks {
   Reading read_guest_as_owner();
   int64_t host_ns();
   // Owner-side helpers, called inside timebase_.update() (readers held off).
-  int64_t fold(Guest which);  // current internal value, clamped, pushed into the mark
+  // Inlined into the reads, where `which` is a constant (a hot path).
+  [[gnu::always_inline]] inline int64_t running_internal(Guest which, const Timebase& tb);
+  int64_t fold(Guest which);  // running: current internal value, clamped, pushed into the mark
   int64_t clamp_as_owner(Guest which, int64_t internal);
   void freeze();              // running -> stopped
   void thaw();                // stopped -> running
