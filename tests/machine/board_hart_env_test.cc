@@ -11,17 +11,13 @@
 
 #include "vtime/devices/console_backend.h"
 #include "vtime/machine/board.h"
+#include "tests/machine/guest_words.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
 
-std::vector<uint8_t> program(std::initializer_list<uint32_t> words) {
-  std::vector<uint8_t> bytes(words.size() * 4);
-  size_t i = 0;
-  for (uint32_t w : words) std::memcpy(&bytes[4 * i++], &w, 4);
-  return bytes;
-}
+using test::program;
 
 // M mode, Sstc on: stimecmp = time + 100 ticks, poll mip.STIP, then power off
 // if time had passed the deadline by fewer than 4 ticks, else fail with 3.

@@ -8,17 +8,13 @@
 #include <vector>
 
 #include "vtime/devices/console_backend.h"
+#include "tests/machine/guest_words.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
 
-std::vector<uint8_t> program(std::initializer_list<uint32_t> words) {
-  std::vector<uint8_t> bytes(words.size() * 4);
-  size_t i = 0;
-  for (uint32_t w : words) std::memcpy(&bytes[4 * i++], &w, 4);
-  return bytes;
-}
+using test::program;
 
 // Writes `value` (lui t1, hi; addi t1, t1, lo) to the SiFive test device, then spins.
 std::vector<uint8_t> finisher_program(uint32_t lui_t1, uint32_t addi_t1) {

@@ -11,17 +11,13 @@
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/cpu_throttle.h"
 #include "vtime/machine/board.h"
+#include "tests/machine/guest_words.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
 
-std::vector<uint8_t> program(std::initializer_list<uint32_t> words) {
-  std::vector<uint8_t> bytes(words.size() * 4);
-  size_t i = 0;
-  for (uint32_t w : words) std::memcpy(&bytes[4 * i++], &w, 4);
-  return bytes;
-}
+using test::program;
 
 // A fixed amount of work: 200704 turns of a loop that reads mtime, then "T\n"
 // on the UART and poweroff. Each mtime read reads the host clock (without
