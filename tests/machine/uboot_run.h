@@ -82,6 +82,14 @@ inline BootImages uboot_images() {
   return images;
 }
 
+// What U-Boot's `sleep 2` may last in guest time. U-Boot counts whole
+// milliseconds: it notes the millisecond counter when the command starts and
+// polls (100 us steps) until the counter has moved on by 2,000. The start is
+// truncated to its millisecond, so anything from 1.999 s on is correct; the
+// polling step, the echo of the command and the prompt bound the top.
+inline constexpr Duration kUbootSleepTwoShortest = std::chrono::milliseconds(1999);
+inline constexpr Duration kUbootSleepTwoLongest = std::chrono::milliseconds(2005);
+
 struct UbootRun {
   RunOutcome outcome;
   std::string output;

@@ -30,10 +30,9 @@ TEST_F(Uboot, BootsToItsPromptAnswersVersionAndSleepsTwoSecondsOfGuestTime) {
   EXPECT_NE(run.output.find("U-Boot 20"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("=> version"), std::string::npos) << run.output;
   EXPECT_NE(run.output.find("riscv64-linux-gnu-gcc"), std::string::npos) << run.output;
-  // U-Boot's sleep polls mtime until 2 s have passed: 2 s of guest time, to
-  // within the polling loop's granularity and the echo of the command.
-  EXPECT_GE(run.sleep_guest, 2s);
-  EXPECT_LT(run.sleep_guest, 2s + 5ms);
+  // U-Boot's sleep counts 2,000 whole milliseconds of mtime (see uboot_run.h).
+  EXPECT_GE(run.sleep_guest, kUbootSleepTwoShortest);
+  EXPECT_LT(run.sleep_guest, kUbootSleepTwoLongest);
 }
 
 }  // namespace
