@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "vtime/icount/icount.h"
+#include "vtime/icount/turn_scheduler.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime::testing {
@@ -67,26 +68,29 @@ class SyntheticCpu {
   uint64_t executed_ = 0;
 };
 
-// The reference run loop (docs/icount.md): one round over the runnable harts,
-// or an idle warp when none is runnable; timers and pacing at the boundary.
-// `between_slices` runs after the timers, before the harts (CpuThrottle::pay()).
+// The reference run loop (docs/icount.md) for one round: one run of each
+// runnable cpu in turn (TurnScheduler), ending early where a deadline cut a
+// turn, or an idle warp when none is runnable; timers and pacing after every run.
+// `between_slices` runs after the timers, before each run (CpuThrottle::pay()).
 inline void run_round(Icount& icount, TimerGroup& timers, std::vector<SyntheticCpu*> cpus,
                       const std::function<void()>& between_slices = nullptr) {
+  TurnScheduler turns(cpus.size(), &icount, [&](size_t h) { return !cpus[h]->waiting(); });
   timers.run_all_due();
   if (between_slices) between_slices();
-  uint32_t runnable = 0;
-  for (SyntheticCpu* cpu : cpus) runnable += cpu->waiting() ? 0 : 1;
-  if (runnable == 0) {
-    icount.idle();
-  } else {
-    icount.set_runnable_harts(runnable);
-    for (SyntheticCpu* cpu : cpus) {
-      if (cpu->waiting()) continue;
-      timers.run_due(ClockId::kVirtual);
-      icount.grant(cpu->budget());
-      const HartStop why = cpu->run();
-      icount.finish(cpu->budget(), why);
-    }
+  std::optional<size_t> h = turns.current();
+  if (!h) icount.idle();
+  while (h) {
+    timers.run_due(ClockId::kVirtual);
+    icount.grant(cpus[*h]->budget());
+    const HartStop why = cpus[*h]->run();
+    icount.finish(cpus[*h]->budget(), why);
+    turns.ran(why);
+    if (turns.turn_open()) break;  // cut by a deadline: the caller's next round goes on
+    timers.run_all_due();
+    icount.pace();
+    if (between_slices) between_slices();
+    h = turns.current();
+    if (turns.rounds() > 1) break;  // that turn belongs to the caller's next round
   }
   timers.run_all_due();
   icount.pace();

@@ -80,13 +80,15 @@ uint64_t Icount::insns_to_deadlines(uint64_t* retired) {
   return limit;
 }
 
+void Icount::begin_turn() { turn_left_ = harts_.size() > 1 ? quantum_insns_ : UINT64_MAX; }
+
 uint64_t Icount::grant(HartBudget& hart) {
   // Publish the running hart before reading deadlines: an arm that races with
   // this either is seen below or shrinks the grant through on_notify().
   hart.grant(UINT64_MAX);
   running_.store(&hart, std::memory_order_seq_cst);
-  share_limit_ = runnable_ > 1 ? quantum_insns_ : UINT64_MAX;
-  uint64_t limit = std::min(share_limit_, insns_to_deadlines());
+  if (turn_over()) begin_turn();  // a caller that does not count turns: one per run
+  uint64_t limit = std::min(turn_left_, insns_to_deadlines());
   // align: come back often enough to measure the lead (a quarter threshold).
   if (options_.icount.align) {
     limit = std::min(limit, std::max<uint64_t>(1, clock_.period().insns_for(
@@ -99,14 +101,17 @@ uint64_t Icount::grant(HartBudget& hart) {
 uint64_t Icount::finish(HartBudget& hart, HartStop why) {
   running_.store(nullptr, std::memory_order_seq_cst);
   const uint64_t executed = hart.end_run();
-  if (why == HartStop::kWaitForInterrupt && runnable_ > 1 && executed < share_limit_) {
+  if (turn_left_ != UINT64_MAX) turn_left_ -= std::min(executed, turn_left_);
+  if (why != HartStop::kWaitForInterrupt) return executed;
+  if (runnable_ > 1 && turn_left_ > 0) {
     // The waiting hart's unused slot still passes, so the others keep the
     // nominal rate; never past the next deadline.
-    const GuestTime slot_end = clock_.time_after(share_limit_ - executed);
+    const GuestTime slot_end = clock_.time_after(turn_left_);
     const GuestTime due = clocks_.enabled(ClockId::kVirtual) ? timers_.next_virtual_deadline()
                                                              : GuestTime::never();
     clock_.skip_to(earliest(slot_end, due));
   }
+  turn_left_ = 0;
   return executed;
 }
 

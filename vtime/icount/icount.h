@@ -74,15 +74,24 @@ class Icount {
   // Changes the per-instruction charge; VIRTUAL stays continuous.
   void set_runnable_harts(uint32_t runnable);
 
-  // --- One run ----------------------------------------------------------------
+  // --- One turn, in one or more runs ----------------------------------------------
+  // A turn is what one hart may execute before the next hart's turn: one
+  // quantum when the machine has several harts, unbounded with one. Runs cut
+  // short by a deadline or a kick continue the same turn, so where the host
+  // cuts a run never changes how many instructions a turn holds.
+  void begin_turn();
+  // True when the turn's quantum is used up or its hart waits for an interrupt.
+  bool turn_over() const { return turn_left_ == 0; }
   // Grants `hart` a run: the instructions until the earliest VIRTUAL deadline
   // (rounded up: the deadline instruction is the last one), capped by host-clock
-  // deadlines, with several runnable harts by the quantum, and with align=on by
-  // a quarter of the align threshold (so the lead is measured often enough).
-  // No other cap. 0 when a VIRTUAL timer is already due. Returns the grant.
+  // deadlines, by what is left of the turn, and with align=on by a quarter of
+  // the align threshold (so the lead is measured often enough). No other cap.
+  // 0 when a VIRTUAL timer is already due. Opens a turn if none is open.
+  // Returns the grant.
   uint64_t grant(HartBudget& hart);
-  // Ends the run: publishes, and on kWaitForInterrupt skips the rest of the
-  // hart's share (several runnable harts only), never past the next deadline.
+  // Ends the run: publishes and takes what it executed off the turn. On
+  // kWaitForInterrupt the turn is over and, with several runnable harts, the
+  // rest of its quantum passes on the clock, never past the next deadline.
   // Returns the instructions it executed.
   uint64_t finish(HartBudget& hart, HartStop why);
   // Ends the current run at the next block boundary (any thread: a host event).
@@ -130,7 +139,7 @@ class Icount {
   std::deque<HartBudget> harts_;
   uint32_t runnable_ = 1;
   uint64_t quantum_insns_;
-  uint64_t share_limit_ = 0;  // the current run's quantum part of the grant
+  uint64_t turn_left_ = 0;  // instructions left in the current turn (UINT64_MAX: unbounded)
   std::atomic<HartBudget*> running_{nullptr};
   std::atomic<bool> idle_waiting_{false};
   bool warned_no_timer_ = false;

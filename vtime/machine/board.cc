@@ -120,6 +120,11 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
     p.harts.push_back(std::move(hart));
   }
 
+  p.turns.emplace(p.harts.size(), p.icount ? &*p.icount : nullptr, [&p](size_t h) {
+    const riscv::Hart& hart = *p.harts[h];
+    return !hart.waiting_for_interrupt() || hart.wakeup_pending();
+  });
+
   const Result<BootPlan> plan = p.platform->prepare_boot(images);
   if (!plan) return Error{plan.error()};
   for (auto& hart : p.harts) hart->invalidate_code();
@@ -150,6 +155,7 @@ Status Board::reboot() {
   if (!plan) return Error{plan.error()};
   for (auto& hart : p.harts) hart->reset();
   for (auto& sstc : p.sstc) sstc->reset();
+  p.turns->reset();
   if (PvClock* pv = p.timer_devices->pvclock()) pv->update();  // RAM was cleared
   return ok_status();
 }

@@ -12,6 +12,7 @@
 #include "vtime/devices/guest_log.h"
 #include "vtime/icount/cpu_throttle.h"
 #include "vtime/icount/icount.h"
+#include "vtime/icount/turn_scheduler.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_hart_env.h"
 #include "vtime/machine/mip_line.h"
@@ -63,7 +64,7 @@ struct Board::Parts {
   Duration time_warped{0};
   Duration time_slept_align{0};
   Duration host_time{0};
-  size_t next_hart = 0;  // round-robin start
+  std::optional<TurnScheduler> turns;  // which hart runs next (after the harts exist)
 };
 
 }  // namespace vtime

@@ -1,9 +1,10 @@
 // Board::run: the run loop of docs/architecture.md, one thread, deterministic
 // under icount sleep=off. Per pass:
-//  1. every hart that is not waiting for an interrupt runs in turn, each after
-//     the due VIRTUAL timers ran, for what the icount engine grants (up to the
-//     next VIRTUAL deadline, exactly) - or, without icount, for a short slice
-//     that a newly armed timer cuts short;
+//  1. the due VIRTUAL timers run; then the hart whose turn it is (TurnScheduler:
+//     harts take turns in index order, a turn ends only at its quantum or a
+//     wait for interrupt) runs for what the icount engine grants (up to the
+//     next deadline, exactly) - or, without icount, for a short slice that a
+//     newly armed timer cuts short;
 //  2. if every hart waits: warp (icount) or wait on the host until the next
 //     deadline or console input;
 //  3. the due timers of every clock run; align pacing sleeps off a lead; after
@@ -22,10 +23,6 @@ namespace {
 // between looks at the timers (tens of microseconds at interpreter speed).
 constexpr uint64_t kSliceInsns = 8192;
 
-bool runnable(const riscv::Hart& hart) {
-  return !hart.waiting_for_interrupt() || hart.wakeup_pending();
-}
-
 RunOutcome outcome_of(const FinisherRequest& request) {
   switch (request.kind) {
     case FinisherRequest::Kind::kPass:
@@ -37,6 +34,32 @@ RunOutcome outcome_of(const FinisherRequest& request) {
       return {RunOutcome::Kind::kReboot, 0, "reboot"};
   }
   return {};
+}
+
+// One run of hart `h` within its turn: what the icount engine grants (up to
+// the next deadline, within the turn's quantum) or, without icount, a slice.
+// A hart caught in a trap loop ends the whole run through `stuck`.
+void run_turn(Board::Parts& p, size_t h, std::optional<RunOutcome>& stuck) {
+  riscv::Hart& hart = *p.harts[h];
+  riscv::RunResult result;
+  p.running = &hart;
+  if (p.icount) {
+    HartBudget& budget = *p.budgets[h];
+    const uint64_t grant = p.icount->grant(budget);
+    result = grant > 0 ? hart.run(grant) : riscv::RunResult{};
+  } else {
+    result = hart.run(kSliceInsns);
+  }
+  p.running = nullptr;
+  const HartStop why = result.reason == riscv::StopReason::kWaitForInterrupt
+                           ? HartStop::kWaitForInterrupt
+                           : HartStop::kBudget;
+  if (p.icount) p.icount->finish(*p.budgets[h], why);
+  p.turns->ran(why);
+  if (result.reason == riscv::StopReason::kTrapLoop) {
+    stuck = RunOutcome{RunOutcome::Kind::kStuck, 1,
+                       fmt::format("hart {} is stuck in a trap loop at pc {:#x}", h, hart.pc())};
+  }
 }
 
 }  // namespace
@@ -60,7 +83,6 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
 
   std::optional<RunOutcome> stuck;
   auto done = [&] { return p.finish.has_value() || limit_reached || stuck.has_value(); };
-  const size_t n = p.harts.size();
 
   while (!done() || (p.finish && p.finish->kind == FinisherRequest::Kind::kReset)) {
     if (p.finish && p.finish->kind == FinisherRequest::Kind::kReset) {
@@ -71,38 +93,11 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
       }
       continue;
     }
-    size_t runnable_count = 0;
-    for (const auto& hart : p.harts) runnable_count += runnable(*hart) ? 1 : 0;
-
-    if (runnable_count > 0) {
-      if (p.icount) p.icount->set_runnable_harts(static_cast<uint32_t>(runnable_count));
-      for (size_t i = 0; i < n && !done(); ++i) {
-        const size_t h = (p.next_hart + i) % n;
-        riscv::Hart& hart = *p.harts[h];
-        p.timers_fired += p.timers.run_due(ClockId::kVirtual);
-        if (done() || !runnable(hart)) continue;
-        riscv::RunResult result;
-        if (p.icount) {
-          HartBudget& budget = *p.budgets[h];
-          const uint64_t grant = p.icount->grant(budget);
-          p.running = &hart;
-          result = grant > 0 ? hart.run(grant) : riscv::RunResult{};
-          p.running = nullptr;
-          p.icount->finish(budget, result.reason == riscv::StopReason::kWaitForInterrupt
-                                       ? HartStop::kWaitForInterrupt
-                                       : HartStop::kBudget);
-        } else {
-          p.running = &hart;
-          result = hart.run(kSliceInsns);
-          p.running = nullptr;
-        }
-        if (result.reason == riscv::StopReason::kTrapLoop) {
-          stuck = RunOutcome{RunOutcome::Kind::kStuck, 1,
-                             fmt::format("hart {} is stuck in a trap loop at pc {:#x}", h,
-                                         hart.pc())};
-        }
-      }
-      p.next_hart = (p.next_hart + 1) % n;
+    p.timers_fired += p.timers.run_due(ClockId::kVirtual);
+    if (done()) continue;
+    const std::optional<size_t> turn = p.turns->current();
+    if (turn) {
+      run_turn(p, *turn, stuck);
     } else if (p.icount) {
       const GuestTime before = p.clocks.virtual_now();
       p.icount->idle();
@@ -120,7 +115,7 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     // The throttle slows harts that run: a pass in which every hart waited used
     // no host CPU, so it pays nothing (the sleep stays owed, once, until a hart
     // runs) and an idle board answers its host events without a throttle delay.
-    if (runnable_count > 0) p.throttle.pay();
+    if (turn) p.throttle.pay();
   }
 
   p.console.flush();
