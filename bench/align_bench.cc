@@ -1,4 +1,4 @@
-// align=on quality on a simulated fast CPU (issue 3 target: p99 |host - guest|
+// align=on quality on a simulated fast CPU (target: p99 |host - guest|
 // <= 100 us; QEMU's seed figure: 5 ms behind, or +/-1 ms at 13 % overhead).
 // The host executes guest code twice as fast as the nominal rate (4 ns of host
 // per 8 ns instruction, shift=3) and wakes up 50 us late from every sleep. The
@@ -74,7 +74,7 @@ Figures run_vtime(Duration threshold) {
   return f;
 }
 
-// QEMU's align (notes §4): at each cpu_exec entry (here: every 1 ms guest tick)
+// QEMU's align: at each cpu_exec entry (here: every 1 ms guest tick)
 // diff = VIRTUAL - VIRTUAL_RT; after each TB diff += the TB's guest ns; when
 // diff > 3 ms sleep diff and set diff = 0. Host execution time within a
 // cpu_exec is never subtracted.

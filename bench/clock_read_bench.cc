@@ -1,5 +1,5 @@
 // Cost of reading the VM clocks on the real host, beside a bare
-// clock_gettime(CLOCK_MONOTONIC) measured in the same run (issue 2 target:
+// clock_gettime(CLOCK_MONOTONIC) measured in the same run (target:
 // VIRTUAL within 1.3x of it). Each benchmark runs 5 times; the table at the end
 // compares medians. Run from a Release build:
 //   build/release/bench/clock_read_bench

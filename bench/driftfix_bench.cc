@@ -1,4 +1,4 @@
-// The seed-004 scenario as figures (issue 6): a guest that counts periodic HPET
+// The HPET driftfix scenario as figures: a guest that counts periodic HPET
 // ticks, a host that runs timer callbacks late in bursts (~25 % of ticks lost
 // over a simulated hour). Prints the guest tick clock's error over the hour as
 // CSV, without driftfix and with driftfix=slew, then the final numbers and the
@@ -25,7 +25,7 @@ using vtime::testing::DriftfixRun;
 double ms(Duration d) { return static_cast<double>(d.count()) / 1e6; }
 
 void print_curves(const DriftfixRun& run, const DriftfixResult& none, const DriftfixResult& slew) {
-  std::printf("# seed-004 scenario: %lld s, period %.3f ms, host bursts %.0f-%.0f ms every %.0f-%.0f ms\n",
+  std::printf("# HPET driftfix scenario: %lld s, period %.3f ms, host bursts %.0f-%.0f ms every %.0f-%.0f ms\n",
               static_cast<long long>(run.length / vtime::kSecond), ms(run.period),
               ms(run.host.burst_min), ms(run.host.burst_max), ms(run.host.calm_min),
               ms(run.host.calm_max));

@@ -1,4 +1,4 @@
-// icount figures (issue 3), all in one program:
+// icount figures, all in one program:
 //  1. Bookkeeping cost: a synthetic interpreter executing blocks of 8
 //     instructions, with the icount budget check + charge (and real grants from
 //     a VIRTUAL timer every guest millisecond) against the same loop without

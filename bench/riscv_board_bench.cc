@@ -1,4 +1,4 @@
-// Guest MIPS on the whole board (issue 5): the guests bench_tight (the tight
+// Guest MIPS on the whole board: the guests bench_tight (the tight
 // integer loop) and bench_mixed (loads, stores, branches, a call) run as real
 // programs on vtime::Board - boot ROM, run loop, timers and the icount engine -
 // with icount off, with shift=0 and with shift=0,align=on. Rounds interleave

@@ -1,4 +1,4 @@
-// The cost table of issue 7 (seed 002, docs/paravirt.md): runs the timer_cost
+// The timer-programming cost table (docs/paravirt.md): runs the timer_cost
 // guest on the reference board, once per path and configuration, and prints
 //   path | guest insns/programming | traps/programming | guest insns/now |
 //   traps/event | host ns/programming | host ns/event |

@@ -1,4 +1,4 @@
-/* pvclock (kvmclock ABI, notes §11.1): the guest side. The host keeps one
+/* pvclock (kvmclock ABI): the guest side. The host keeps one
  * 32-byte record per hart (its address comes from the device tree); the guest
  * computes its monotonic ns from it and the `time` CSR, without a trap:
  *   ns = system_time + (((time - tsc_timestamp) <<> tsc_shift) * mul) >> 32

@@ -1,4 +1,4 @@
-/* S-mode support for guests (issue 5): an S-mode trap entry with its own frame,
+/* S-mode support for guests: an S-mode trap entry with its own frame,
  * per-cause hooks and "expect a trap" (the S-mode twins of trap.h), and helpers
  * that run a function in S or U mode from M mode and come back.
  *

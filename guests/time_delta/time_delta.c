@@ -4,7 +4,7 @@
  * multiple of 100 (printed), floor or ceil of it otherwise (checked, not
  * printed: which one depends on where the first read fell in its tick).
  * The program infers 2^N from its longest run (D = 1,000,000) and checks every
- * other run against it; at shift=4 that is D * 16 / 100 (issue 4's acceptance).
+ * other run against it; at shift=4 that is D * 16 / 100.
  * Needs icount: with real time the deltas depend on the host and it fails. */
 #include "runtime/rt.h"
 

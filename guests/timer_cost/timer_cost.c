@@ -1,4 +1,4 @@
-/* The cost experiment of issue 7 (seed 002), driver: reads the devices from
+/* The timer-programming cost experiment, driver: reads the devices from
  * the device tree and the configuration from /chosen/bootargs
  *   iterations=N (1000)  path=a..f|all|none (all)  programs=K (1)  delay=NS (20000)
  *   early=NS (0; a self-test of the check: program NS before the requested time)

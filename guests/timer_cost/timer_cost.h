@@ -1,4 +1,4 @@
-/* The cost experiment of issue 7 (seed 002): one timer event at a time, N
+/* The timer-programming cost experiment: one timer event at a time, N
  * times per path, through six ways of programming a timer on vtime's board.
  * Board-only: needs --lapic-timer --pv-clockevent --pvclock (QEMU has none of
  * them). Shared between the driver (timer_cost.c), the measured loops

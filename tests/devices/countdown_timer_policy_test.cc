@@ -1,7 +1,7 @@
 // Every valid combination of the six countdown policies (2^6 minus the 16 with
 // both no_immediate_trigger and trigger_only_on_decrement), each run through
 // the same scenarios. The expected outcomes are written from the policies'
-// meaning (notes §6.2), flag by flag, not from the implementation.
+// meaning, flag by flag, not from the implementation.
 #include <gtest/gtest.h>
 
 #include <string>

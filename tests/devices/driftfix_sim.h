@@ -1,4 +1,4 @@
-// The seed-004 scenario as an event-driven simulation, shared by the driftfix
+// The HPET driftfix scenario as an event-driven simulation, shared by the driftfix
 // test and bench/driftfix_bench.cc. A guest keeps time by counting periodic
 // timer interrupts (as Windows did with the HPET); the host runs timer
 // callbacks late in bursts (overload: a deadline inside a burst is served at

@@ -1,4 +1,4 @@
-// The seed-004 scenario (issue 6): a guest that keeps time by counting periodic
+// The HPET driftfix scenario: a guest that keeps time by counting periodic
 // HPET ticks, a host that runs the timer callbacks late in bursts so that about
 // a quarter of the ticks are lost over a simulated hour. Without driftfix the
 // tick-counted clock falls behind by the lost ticks; with driftfix=slew it ends

@@ -1,4 +1,4 @@
-// VmClocks bookkeeping (notes §1.4, done once for both guest clocks): each guest
+// VmClocks bookkeeping (done once for both guest clocks): each guest
 // clock is an "internal" time line that only moves forward, plus an era that
 // only restore() changes (reported = internal - era).
 //  - Stop freezes internal at its clamped reading; resume re-bases it on the

@@ -1,4 +1,4 @@
-// VmClocks: the four VM clocks of one machine (QEMU semantics, notes §1.3-1.5),
+// VmClocks: the four VM clocks of one machine (QEMU semantics),
 // its run state, and the guest TSC.
 //  - REALTIME = host monotonic. HOST = host wall clock (follows steps).
 //  - VIRTUAL_RT = host running time: frozen while stopped, continues from where

@@ -1,5 +1,5 @@
 // CountdownTimer: a down-counter that reloads from a limit, with QEMU ptimer
-// semantics (notes §6): period in ns with a 32.32 fraction or a frequency,
+// semantics: period in ns with a 32.32 fraction or a frequency,
 // one-shot and periodic runs, begin/commit transactions that recompute the
 // deadline once, the 10 µs minimum periodic countdown, and QEMU's six policy
 // behaviours chosen by name. The counter is derived from VIRTUAL time on read;

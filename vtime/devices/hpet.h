@@ -1,11 +1,11 @@
-// Hpet: the IA-PC HPET 1.0a timer block (behaviour per QEMU's model, notes §9).
+// Hpet: the IA-PC HPET 1.0a timer block (behaviour per QEMU's model).
 // A 100 MHz main counter derived from VIRTUAL (never ticked), 3..32
 // comparators with one-shot and periodic modes, 32-bit mode, the VAL_SET
 // accumulator write, legacy replacement routing, level and edge interrupts on
 // IrqLines, 4- and 8-byte accesses (bit 2 of the offset selects the high half).
 // Periodic comparators run on the lost-tick engine (tick_source.h): by default
 // with QEMU's behaviour (missed periods merge into one interrupt); with
-// driftfix=slew the lost ticks are re-injected (seed 004's never-merged option).
+// driftfix=slew the lost ticks are re-injected (a proposed but never merged QEMU option).
 // Leaves out: FSB/MSI delivery (no FSB capability), the PIT/RTC pass-through
 // inputs of legacy mode, migration state.
 #pragma once

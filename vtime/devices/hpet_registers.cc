@@ -1,6 +1,6 @@
 // Hpet register I/O: decoding offsets and access sizes into whole-register
 // reads and writes, and each register's write rules (IA-PC HPET 1.0a §2.3,
-// QEMU's model for the corners, notes §9.2-9.4). A 4-byte access addresses one
+// QEMU's model for the corners). A 4-byte access addresses one
 // half of a 64-bit register (offset bit 2 = high half) and writes only that half.
 #include "vtime/devices/hpet.h"
 

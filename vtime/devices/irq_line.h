@@ -4,7 +4,7 @@
 // given is still waiting to be taken and acknowledged by the guest; a device
 // that raises again while that is true knows the new edge merges into the old
 // one (a coalesced, i.e. lost, tick). That per-line feedback is what QEMU only
-// has through a global counter on x86 (notes §8.2).
+// has through a global counter on x86.
 // CONTRACT: relied upon by devices and machine; extend, do not change.
 #pragma once
 

@@ -1,9 +1,9 @@
 // Lost-tick policies of the periodic tick source (tick_source.h), and the pure
 // arithmetic behind them: slew's rate controller and the graduated catch-up
 // table. Kept apart from the timer plumbing so each rule is tested on its own.
-// Background: notes §8 (QEMU's discard/delay/slew, the 2011 HPET driftfix RFC
-// described in seed 004) and VirtualBox's virtual-sync catch-up; see
-// docs/devices/lost-ticks.md for when to use which.
+// Background: QEMU's discard/delay/slew, the 2011 HPET driftfix RFC and
+// VirtualBox's virtual-sync catch-up; see docs/devices/lost-ticks.md for
+// when to use which.
 #pragma once
 
 #include <cstdint>
@@ -28,7 +28,7 @@ std::string_view policy_name(LostTickPolicy policy);
 // sentence for the command line.
 Result<LostTickPolicy> parse_lost_tick_policy(std::string_view name);
 
-// Slew (seed 004): the extra rate starts at one additional tick per period when
+// Slew: the extra rate starts at one additional tick per period when
 // a backlog appears, grows by one each time more ticks are lost while it is
 // being paid back, and is capped. The backlog itself is capped in time: ticks
 // beyond it are given up.

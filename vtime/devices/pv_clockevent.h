@@ -1,5 +1,5 @@
 // PvClockEvent: the paravirtual clock-event device Thomas Gleixner proposed in
-// seed 002 and KVM never built. The guest writes an absolute deadline in its
+// a paravirtual timer interface KVM never built. The guest writes an absolute deadline in its
 // own monotonic ns (the pvclock timeline, PvTimeline) in one 64-bit register
 // write; the device maps it to VIRTUAL itself (the "host-guest delta") and
 // raises its interrupt at that instant: no ns->ticks conversion in the guest,

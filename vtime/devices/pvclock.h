@@ -1,4 +1,4 @@
-// PvClock: the host side of the pvclock (kvmclock) ABI, notes §11.1: one
+// PvClock: the host side of the pvclock (kvmclock) ABI: one
 // 32-byte record per hart in guest memory from which the guest computes its
 // monotonic ns with a counter read and a multiply-shift, never trapping. The
 // record layout, the version seqlock and the flags are KVM's; the counter is
@@ -37,7 +37,7 @@ struct PvTimeline {
   }
 };
 
-// Record layout (notes §11.1), little-endian.
+// Record layout, little-endian.
 namespace pvclock_abi {
 inline constexpr size_t kVersion = 0;          // u32, odd while the host writes
 inline constexpr size_t kTscTimestamp = 8;     // u64, counter value at system_time

@@ -29,7 +29,7 @@ class TickSource {
     LostTickPolicy policy = LostTickPolicy::kDiscard;
     SlewParams slew = {};
     CatchUpParams catch_up = {};
-    // Never fire two ticks closer than this (the HPET keeps 1 µs, notes §9.4).
+    // Never fire two ticks closer than this (the HPET keeps 1 µs).
     Duration min_spacing = Duration::zero();
   };
   struct Counters {

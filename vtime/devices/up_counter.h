@@ -1,4 +1,4 @@
-// UpCounter: seed 003's "itimer" - an incrementing counter clocked at an input
+// UpCounter: an "itimer" - an incrementing counter clocked at an input
 // frequency divided by a prescaler, with a compare value and compare/overflow
 // interrupts. The count is derived from VIRTUAL on every read (never ticked);
 // one deadline per event is recomputed when a register that affects it changes.

@@ -1,4 +1,4 @@
-// Aligner: align=on pacing (seed 000's "sleeping algorithm", notes §4). At each
+// Aligner: align=on pacing (QEMU's sleeping algorithm, improved). At each
 // slice boundary it compares guest time (VIRTUAL) with host running time
 // (VIRTUAL_RT, re-read now, so host time spent executing is never ignored) and
 // sleeps on the host when the guest leads by more than the threshold. It can

@@ -1,4 +1,4 @@
-// CpuThrottle: QEMU's CPU throttle (auto-converge, notes §10). At p percent
+// CpuThrottle: QEMU's CPU throttle (auto-converge). At p percent
 // (1..99) the harts run one 10 ms VIRTUAL_RT timeslice, then sleep on the host
 // for p/(1-p) of it, so they get about (1-p) of the host. A VIRTUAL_RT tick
 // owes the sleep; the run loop pays it between slices (pay()), on the host

@@ -1,4 +1,4 @@
-// Icount: the instruction-counting engine of one machine (notes §3). It installs
+// Icount: the instruction-counting engine of one machine. It installs
 // an InstructionClock as VIRTUAL's source in VmClocks, gives each hart a
 // HartBudget, computes budgets from the timer deadlines, shrinks a running
 // budget when an earlier timer is armed, warps VIRTUAL while every hart is

@@ -1,4 +1,4 @@
-// IcountOptions: the `--icount` option in QEMU's syntax (notes §3.1), parsed and
+// IcountOptions: the `--icount` option in QEMU's syntax, parsed and
 // checked once at the command boundary:
 //   shift=N|auto  align=on|off  sleep=on|off      (QEMU; a bare first item is the shift)
 //   auto=qemu|pi  align-threshold=<span>  quantum=<span>    (vtime extensions)

@@ -1,4 +1,4 @@
-// InstructionClock: VIRTUAL driven by retired instructions (notes §3.2),
+// InstructionClock: VIRTUAL driven by retired instructions,
 //   VIRTUAL = bias + (instructions since the last rebias) * period,
 // where period is an InsnPeriod (2^shift ns, or a fraction). Changing the period
 // first folds the elapsed time into the bias, so VIRTUAL is continuous; the

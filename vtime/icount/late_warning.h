@@ -1,5 +1,5 @@
 // LateWarning: the rate-limited "The guest is now late by X to Y seconds"
-// message of QEMU's align mode (notes §4), as pure logic. Lateness is reported
+// message of QEMU's align mode, as pure logic. Lateness is reported
 // in one-second bands: a message when the guest becomes later than the current
 // band, or earlier than it by more than 1.5 s, at most once per 2 s of
 // reference time. Differences from QEMU: nothing is printed while the guest is

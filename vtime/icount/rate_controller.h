@@ -1,7 +1,7 @@
 // Rate controllers for shift=auto: choose the InsnPeriod so that VIRTUAL keeps
 // pace with VIRTUAL_RT (host running time). Pure logic: each adjust() gets one
 // sample and returns the period to use next; Icount calls it from timers.
-//  - QemuShiftController: QEMU's icount_adjust (notes §3.5) exactly: integer
+//  - QemuShiftController: QEMU's icount_adjust exactly: integer
 //    shift, +/-1 per call when the lead grew past a 100 ms wobble, 0..10.
 //  - PiRateController: fractional ns per instruction. Feed-forward on the
 //    measured host ns per instruction, plus a proportional-integral term on the

@@ -29,7 +29,7 @@ struct BoardOptions {
   bool echo_guest_errors = false;
   TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
   std::string bootargs{};              // /chosen/bootargs (QEMU -append); none when empty
-  // CPU throttle percentage (notes §10, docs/icount.md): 0 = off, 1..99 = the
+  // CPU throttle percentage (docs/icount.md): 0 = off, 1..99 = the
   // harts sleep p/(1-p) of every 10 ms VIRTUAL_RT timeslice. Anything else is
   // refused by create().
   int cpu_throttle = 0;

@@ -3,7 +3,7 @@
 // local interrupt controllers, RAM, the CLINT, the PLIC, the UART, the SiFive
 // test device with syscon poweroff/reboot, and any extra MMIO devices the board
 // enables. Node names, compatibles and wiring follow QEMU's `virt`
-// (../shared/notes/virt.dts), so guests written for it find everything.
+// (QEMU's generated device tree), so guests written for it find everything.
 // Leaves out what the board does not have: PCI, virtio, flash, fw-cfg, RTC, PMU.
 #pragma once
 

@@ -1,6 +1,6 @@
 // The board's optional timer devices, each enabled by an option: the HPET
-// (issue 6, with driftfix), one LAPIC-style timer and one paravirtual
-// clock-event device per hart, and the pvclock records page (issue 7). They
+// (with driftfix), one LAPIC-style timer and one paravirtual
+// clock-event device per hart, and the pvclock records page. They
 // sit in a part of the physical map QEMU's `virt` leaves free, interrupt
 // through PLIC sources, and appear in the device tree only when enabled.
 //   0x0600_0000  HPET (0x400)                       PLIC 32 + route

@@ -1,5 +1,5 @@
 // The reference board's physical memory map and wiring: QEMU `virt` compatible
-// (see docs/board.md and ../shared/notes/virt.dts), so the same firmware and
+// (see docs/board.md), so the same firmware and
 // kernels run on both. One place for every base, size and interrupt number.
 #pragma once
 
