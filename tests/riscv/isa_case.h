@@ -1,4 +1,4 @@
-// Table-driven ISA tests (STYLE §14): one instruction, its input registers and
+// Table-driven ISA tests: one instruction, its input registers and
 // memory, and what it must leave behind. The runner executes exactly one
 // instruction at kRamBase with a budget of 1.
 #pragma once

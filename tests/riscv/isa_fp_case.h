@@ -1,4 +1,4 @@
-// Table-driven F/D tests (STYLE §14): one FP instruction with its x and f inputs,
+// Table-driven F/D tests: one FP instruction with its x and f inputs,
 // frm, memory, and the x/f registers, memory and fflags it must leave. The
 // runner first enables the FP unit (csrs mstatus, x31 with FS = Initial) and
 // sets frm (csrw frm, x30), so cases cannot use x30/x31 as operands.

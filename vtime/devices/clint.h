@@ -1,7 +1,7 @@
 // CLINT: the SiFive core-local interruptor as on QEMU's `virt` board, i.e. an
 // ACLINT MSWI device (msip per hart) followed by an MTIMER device (mtimecmp per
 // hart, one mtime), RISC-V ACLINT spec v1.0 §2-§3.
-// mtime is derived, never ticked (STYLE §7): ticks of VIRTUAL at the timebase,
+// mtime is derived, never ticked: ticks of VIRTUAL at the timebase,
 // rounded down, plus an offset that a guest write to mtime sets. Each hart's
 // mtimecmp has one GuestTimer armed for the first instant at which mtime >=
 // mtimecmp (rounded up, so the interrupt never precedes the comparison); the

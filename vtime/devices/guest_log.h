@@ -1,4 +1,4 @@
-// GuestLog: where devices report guest misbehaviour (STYLE §10): a reserved
+// GuestLog: where devices report guest misbehaviour: a reserved
 // offset, a write to a read-only register, a bad access size. Not a C++ error;
 // logged, counted, and the architected result applied. A board owns one; tests
 // inspect it. Messages are rate-limited per kind by the sink, not by devices.

@@ -1,7 +1,7 @@
 // MmioDevice: a memory-mapped device as the bus sees it. Each device declares
 // the access sizes it accepts; the bus rejects the rest (a guest error, never a
 // crash) and splits/merges 32-bit halves of 64-bit registers with the shared
-// helper in reg_access.h, so device code never handles odd sizes (STYLE §9).
+// helper in reg_access.h, so device code never handles odd sizes.
 // Offsets are relative to the device's base. Guest misbehaviour (reserved
 // offsets, read-only registers) follows the architected result and is logged;
 // it is never a C++ error.

@@ -1,4 +1,4 @@
-// Register access shape (STYLE §9): the one place that checks an access's size
+// Register access shape: the one place that checks an access's size
 // and alignment against what a device declares, and that serves 4-byte accesses
 // to 64-bit registers (bit 2 of the offset selects the high half). The bus calls
 // dispatch_read/dispatch_write; devices never see an odd size. Reads used to

@@ -1,4 +1,4 @@
-// The instruction tables (STYLE §15): each instruction is one row - mnemonic,
+// The instruction tables: each instruction is one row - mnemonic,
 // mask, match, handler, operand format, and whether it ends a basic block.
 // Compressed instructions are rows that expand to their 32-bit equivalent, which
 // then runs through the 32-bit row with length 2. A test checks that no two rows
