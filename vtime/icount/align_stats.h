@@ -5,34 +5,13 @@
 // the command prints. Sign convention as QEMU: host - guest > 0 = guest late.
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <string>
 
 #include "vtime/time/duration.h"
+#include "vtime/time/span_histogram.h"
 
 namespace vtime {
-
-// |difference| histogram: 8 linear sub-buckets per power of two, so a quantile
-// is at most 12.5 % above the true value (it reports the bucket's upper edge,
-// never more than the exact maximum).
-class SpanHistogram {
- public:
-  void add(Duration span);  // negative spans count as their magnitude
-  Duration quantile(double q) const;  // 0 <= q <= 1; zero when empty
-  Duration max() const { return max_; }
-  uint64_t count() const { return count_; }
-  void reset() { *this = SpanHistogram(); }
-
- private:
-  static constexpr int kSubBits = 3;
-  static constexpr size_t kBuckets = (64 - kSubBits + 1) << kSubBits;
-  static size_t bucket_of(uint64_t ns);
-  static uint64_t upper_edge(size_t bucket);
-  std::array<uint64_t, kBuckets> counts_{};
-  uint64_t count_ = 0;
-  Duration max_{0};
-};
 
 struct AlignSummary {
   bool align = false;              // align=on: max delay/advance are tracked
