@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/prctl.h>
+
 #include <thread>
 
 namespace vtime {
@@ -54,6 +56,38 @@ TEST(SystemHostClock, TimedWaitEndsNoEarlierThanItsDeadline) {
   const HostTime deadline = host.now() + 300us;
   EXPECT_EQ(host.wait_until(deadline), WakeReason::kDeadline);
   EXPECT_GE(host.now(), deadline);
+}
+
+TEST(SystemHostClock, SpinNeverReturnsEarly) {
+  SystemHostClock host;
+  const HostTime target = host.now() + 100us;
+  EXPECT_EQ(host.spin_until(target), WakeReason::kDeadline);
+  EXPECT_GE(host.now(), target);
+}
+
+TEST(SystemHostClock, APendingWakeEndsASpinAndIsConsumed) {
+  SystemHostClock host;
+  host.wake();
+  EXPECT_EQ(host.spin_until(host.now() + 3600s), WakeReason::kWoken);
+  // Consumed by the spin: the next wait runs to its deadline.
+  EXPECT_EQ(host.wait_until(host.now() + 1us), WakeReason::kDeadline);
+}
+
+TEST(SystemHostClock, AWakeFromAnotherThreadEndsASpin) {
+  SystemHostClock host;
+  std::thread waker([&] { host.wake(); });
+  EXPECT_EQ(host.spin_until(host.now() + 3600s), WakeReason::kWoken);
+  waker.join();
+}
+
+TEST(SystemHostClock, AWaitingThreadHasTheSmallestTimerSlack) {
+  // Linux's default slack (50 us) would be added to every timed wait.
+  std::thread waiter([] {
+    SystemHostClock host;
+    host.wait_until(host.now() + 1us);
+    EXPECT_EQ(prctl(PR_GET_TIMERSLACK, 0, 0, 0, 0), 1);
+  });
+  waiter.join();
 }
 
 }  // namespace

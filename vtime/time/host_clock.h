@@ -39,6 +39,10 @@ class HostClock {
   virtual WakeReason wait_until(HostTime deadline) = 0;
   // Ends the current or next wait_until() early. Safe from any thread.
   virtual void wake() = 0;
+  // Busy-waits until `t` without giving up the CPU (a wait's last microseconds,
+  // which a host sleep cannot hit): kDeadline at or after `t`, kWoken early if
+  // a wake() arrives. Never blocks; a `t` in the past returns at once.
+  virtual WakeReason spin_until(HostTime t) = 0;
   // Checks whether the wall clock stepped since the last check and reports it to
   // the listeners. SystemHostClock also checks inside wait_until().
   virtual void poll_wall_step() {}

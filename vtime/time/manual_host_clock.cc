@@ -48,10 +48,8 @@ WakeReason ManualHostClock::wait_until(HostTime deadline) {
     ++sleep_calls_;
     return WakeReason::kWoken;
   }
-  std::sort(events_.begin(), events_.end());
-  if (!events_.empty() && events_.front() <= deadline) {
-    const HostTime at = std::max(events_.front(), mono_);
-    events_.erase(events_.begin());
+  if (const std::optional<HostTime> event = take_event_locked(deadline)) {
+    const HostTime at = std::max(*event, mono_);
     ++sleep_calls_;
     total_slept_ += at - mono_;
     wall_ += at - mono_;
@@ -65,6 +63,28 @@ WakeReason ManualHostClock::wait_until(HostTime deadline) {
   if (deadline > mono_) finish_sleep_locked(deadline);
   else ++sleep_calls_;
   return WakeReason::kDeadline;
+}
+
+std::optional<HostTime> ManualHostClock::take_event_locked(HostTime limit) {
+  std::sort(events_.begin(), events_.end());
+  if (events_.empty() || events_.front() > limit) return std::nullopt;
+  const HostTime at = events_.front();
+  events_.erase(events_.begin());
+  return at;
+}
+
+WakeReason ManualHostClock::spin_until(HostTime t) {
+  std::lock_guard lock(mutex_);
+  if (wake_pending_) {
+    wake_pending_ = false;
+    return WakeReason::kWoken;
+  }
+  const std::optional<HostTime> event = take_event_locked(t);
+  const HostTime end = std::max(event.value_or(t), mono_);
+  total_spun_ += end - mono_;
+  wall_ += end - mono_;
+  mono_ = end;
+  return event ? WakeReason::kWoken : WakeReason::kDeadline;
 }
 
 void ManualHostClock::wake() {
@@ -115,6 +135,11 @@ void ManualHostClock::schedule_event(HostTime t) {
 Duration ManualHostClock::total_slept() const {
   std::lock_guard lock(mutex_);
   return total_slept_;
+}
+
+Duration ManualHostClock::total_spun() const {
+  std::lock_guard lock(mutex_);
+  return total_spun_;
 }
 
 int ManualHostClock::sleep_calls() const {

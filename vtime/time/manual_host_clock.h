@@ -7,6 +7,7 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include "vtime/time/host_clock.h"
@@ -27,6 +28,9 @@ class ManualHostClock final : public HostClock {
   void sleep_until(HostTime t) override;
   WakeReason wait_until(HostTime deadline) override;
   void wake() override;
+  // Jumps to `t` (no wake-up latency: the spinning thread never slept), or to
+  // an event scheduled before it (kWoken); a pending wake() returns at once.
+  WakeReason spin_until(HostTime t) override;
 
   // Moves monotonic and wall time forward together. Negative spans are refused
   // (assert); use set_monotonic() to model a misbehaving source.
@@ -47,10 +51,13 @@ class ManualHostClock final : public HostClock {
   void schedule_event(HostTime t);
 
   Duration total_slept() const;  // sum of time jumped inside sleep/wait
+  Duration total_spun() const;   // sum of time jumped inside spin_until
   int sleep_calls() const;       // sleeps and waits that were asked for
 
  private:
   HostTime finish_sleep_locked(HostTime target);
+  // A scheduled event at or before `limit`, taken off the list, if any.
+  std::optional<HostTime> take_event_locked(HostTime limit);
 
   mutable std::mutex mutex_;
   HostTime mono_;
@@ -61,6 +68,7 @@ class ManualHostClock final : public HostClock {
   bool wake_pending_ = false;
   std::vector<HostTime> events_;
   Duration total_slept_{0};
+  Duration total_spun_{0};
   int sleep_calls_ = 0;
 };
 

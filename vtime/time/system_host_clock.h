@@ -1,7 +1,8 @@
 // SystemHostClock: the real host. The only code in vtime that reads the
 // operating system's clocks: CLOCK_MONOTONIC for now(), CLOCK_REALTIME for
 // wall_now(), clock_nanosleep for sleep_until(), and ppoll on an eventfd for
-// wait_until()/wake(). Wall-clock steps are detected with a timerfd armed with
+// wait_until()/wake() (with the thread's timer slack at its minimum, so a wait
+// is not stretched by tens of microseconds to batch wake-ups). Wall-clock steps are detected with a timerfd armed with
 // TFD_TIMER_CANCEL_ON_SET (the kernel tells us when CLOCK_REALTIME is set),
 // measured as the change of the wall-minus-monotonic offset.
 #pragma once
@@ -23,11 +24,13 @@ class SystemHostClock final : public HostClock {
   void sleep_until(HostTime t) override;
   WakeReason wait_until(HostTime deadline) override;
   void wake() override;
+  WakeReason spin_until(HostTime t) override;
   void poll_wall_step() override;
 
  private:
   void arm_step_detector();
   void handle_step_detector();
+  bool take_wake();  // consumes a pending wake(), if any
   Duration wall_minus_monotonic();
 
   int wake_fd_ = -1;   // eventfd: wake() writes, wait_until() polls and drains
