@@ -5,35 +5,17 @@
 #include <string>
 #include <vector>
 
+#include "tests/icount/icount_rig.h"
 #include "tests/icount/synthetic_cpu.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
 namespace {
 
+using testing::opts;
+using testing::Rig;
 using testing::run_round;
 using testing::SyntheticCpu;
-
-IcountOptions opts(std::string_view text) {
-  auto r = parse_icount_options(text);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error());
-  return *r;
-}
-
-// One machine's time plumbing: the real VmClocks and TimerGroup, driven by a
-// manual host clock. Icount is declared last so it goes first.
-struct Rig {
-  explicit Rig(std::string_view options)
-      : icount(clocks, timers,
-               {.icount = opts(options), .warn = [this](std::string_view m) { warnings.emplace_back(m); }}) {}
-  ManualHostClock host;
-  VmClocks clocks{host};
-  TimerGroup timers{clocks};
-  std::vector<std::string> warnings;
-  Icount icount;
-  GuestTime start = clocks.virtual_now();
-  GuestTime now() { return clocks.virtual_now(); }
-};
 
 TEST(Icount, VirtualIsInstructionsTimesTwoToTheShift) {
   for (int shift : {0, 3, 7, 10}) {
@@ -135,103 +117,6 @@ TEST(Icount, KickEndsTheRunAtTheNextBlock) {
 
 
 // --- Idle: warp ---------------------------------------------------------------
-
-TEST(IcountIdle, SleepOffJumpsToTheNextDeadlineAtOnce) {
-  Rig rig("shift=3,sleep=off");
-  GuestTimer timer(rig.timers, ClockId::kVirtual, [](GuestTime) {});
-  timer.arm(rig.start + 1ms);
-  const HostTime h0 = rig.host.now();
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWarped);
-  EXPECT_EQ(rig.now(), rig.start + 1ms);
-  EXPECT_EQ(rig.host.now(), h0);  // no host waiting at all
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kTimerDue);
-}
-
-TEST(IcountIdle, SleepOffWarpIgnoresExternalTimers) {
-  Rig rig("shift=3,sleep=off");
-  GuestTimer external(rig.timers, ClockId::kVirtual, [](GuestTime) {},
-                      {.attributes = TimerAttribute::kExternal});
-  GuestTimer guest(rig.timers, ClockId::kVirtual, [](GuestTime) {});
-  external.arm(rig.start + 500us);
-  guest.arm(rig.start + 2ms);
-  rig.icount.idle();
-  EXPECT_EQ(rig.now(), rig.start + 2ms);
-}
-
-TEST(IcountIdle, SleepOffWithNoTimerWarnsOnceAndWaitsForAnEvent) {
-  Rig rig("shift=3,sleep=off");
-  rig.host.schedule_event(rig.host.now() + 1ms);
-  rig.host.schedule_event(rig.host.now() + 2ms);
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWoken);
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWoken);
-  EXPECT_EQ(rig.warnings.size(), 1u);
-  EXPECT_EQ(rig.now(), rig.start);  // guest time stood still
-}
-
-TEST(IcountIdle, SleepOnFollowsHostTimeUpToTheDeadline) {
-  Rig rig("shift=3,sleep=on");
-  GuestTimer timer(rig.timers, ClockId::kVirtual, [](GuestTime) {});
-  timer.arm(rig.start + 1ms);
-  const HostTime h0 = rig.host.now();
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWarped);
-  EXPECT_EQ(rig.host.now() - h0, 1ms);
-  EXPECT_EQ(rig.now(), rig.start + 1ms);
-  EXPECT_EQ(rig.icount.idle_time(), 1ms);
-}
-
-TEST(IcountIdle, SleepOnNeverOvershootsBecauseOfWakeUpLatency) {
-  Rig rig("shift=3,sleep=on");
-  rig.host.set_wake_latency(70us);
-  GuestTimer timer(rig.timers, ClockId::kVirtual, [](GuestTime) {});
-  timer.arm(rig.start + 1ms);
-  const HostTime h0 = rig.host.now();
-  rig.icount.idle();
-  EXPECT_EQ(rig.host.now() - h0, 1070us);
-  EXPECT_EQ(rig.now(), rig.start + 1ms);  // QEMU would be at +1.07 ms
-}
-
-TEST(IcountIdle, SleepOnEndsEarlyOnAnExternalEvent) {
-  Rig rig("shift=3,sleep=on");
-  GuestTimer timer(rig.timers, ClockId::kVirtual, [](GuestTime) {});
-  timer.arm(rig.start + 1ms);
-  rig.host.schedule_event(rig.host.now() + 300us);
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWoken);
-  EXPECT_EQ(rig.now(), rig.start + 300us);
-}
-
-TEST(IcountIdle, SleepOnWarpCountsOnlyTheIdleTimeEvenTheFirstTime) {
-  // QEMU's fixed-shift quirk measured the first warp from VIRTUAL_RT = 0.
-  Rig rig("shift=3,sleep=on");
-  rig.host.advance(5s);  // host running time passes while harts execute
-  rig.host.schedule_event(rig.host.now() + 300us);
-  rig.icount.idle();
-  EXPECT_EQ(rig.now(), rig.start + 300us);
-}
-
-TEST(IcountIdle, SleepOnWakesForHostClockTimers) {
-  Rig rig("shift=3,sleep=on");
-  int ticks = 0;
-  GuestTimer rt_timer(rig.timers, ClockId::kVirtualRt, [&](GuestTime) { ++ticks; });
-  rt_timer.arm_in(200us);
-  EXPECT_EQ(rig.icount.idle(), IdleOutcome::kWoken);
-  EXPECT_EQ(rig.now(), rig.start + 200us);  // no VIRTUAL timer: follows host time
-  rig.timers.run_all_due();
-  EXPECT_EQ(ticks, 1);
-}
-
-TEST(IcountIdle, AWaitingHartIsWokenByItsTimerAndContinues) {
-  Rig rig("shift=3,sleep=off");
-  SyntheticCpu cpu(rig.icount.add_hart(), rig.host, {.run_insns = 10});
-  GuestTimer timer(rig.timers, ClockId::kVirtual, [&](GuestTime) { cpu.wake(5); });
-  timer.arm(rig.start + 1ms);
-  run_round(rig.icount, rig.timers, {&cpu});  // 10 insns, then waits
-  EXPECT_TRUE(cpu.waiting());
-  run_round(rig.icount, rig.timers, {&cpu});  // idle: jump to 1 ms, timer wakes it
-  EXPECT_FALSE(cpu.waiting());
-  run_round(rig.icount, rig.timers, {&cpu});
-  EXPECT_EQ(rig.now(), rig.start + 1ms + 40ns);
-}
-
 
 // --- shift=auto ----------------------------------------------------------------
 

@@ -21,6 +21,7 @@ Icount::Icount(VmClocks& clocks, TimerGroup& timers, Options options)
       nominal_(InsnPeriod::from_shift(options_.icount.shift)),
       clock_(clocks.virtual_now(), nominal_),
       quantum_insns_(nominal_.insns_for(options_.icount.quantum, Round::kUp)),
+      waiter_(clocks.host(), options_.idle_wait),
       aligner_(clocks.host(), [&clocks] { return clocks.virtual_rt_now(); },
                Aligner::Options{.align = options_.icount.align,
                                 .threshold = options_.icount.align_threshold,
@@ -167,17 +168,25 @@ IdleOutcome Icount::idle() {
     return IdleOutcome::kWoken;
   }
 
+  // Owed lateness shortens this wait; the VIRTUAL_RT that passes plus what
+  // was owed is the advance, up to the deadline; the rest stays owed.
+  const Duration span = due.is_never() ? Duration::max() : due - now;
+  const Duration wait = due.is_never() ? Duration::max() : std::max(Duration(0), span - idle_owed_);
   const GuestTime rt0 = clocks_.virtual_rt_now();
-  const HostTime wake_at = earliest(due.is_never() ? HostTime::never() : h0 + (due - now), host_due);
-  host.wait_until(wake_at);
+  const HostTime wake_at = earliest(due.is_never() ? HostTime::never() : h0 + wait, host_due);
+  if (wait > Duration(0)) waiter_.wait_until(wake_at);
   idle_waiting_.store(false, std::memory_order_seq_cst);
+  if (!wake_at.is_never()) idle_late_ += std::max(Duration(0), host.now() - wake_at);
   const GuestTime rt1 = clocks_.virtual_rt_now();
-  Duration advance = rt1 - rt0;
-  idle_rt_ += advance;
-  // Host wake-up latency must not push VIRTUAL past the deadline (QEMU's does).
-  if (!due.is_never()) advance = std::min(advance, due - now);
+  const Duration passed = rt1 - rt0;
+  idle_rt_ += passed;
+  const Duration credit = passed + idle_owed_;
+  Duration advance = std::min(credit, span);  // never past the deadline
   // Adaptive mode: never let an idle guest run ahead of real time (QEMU's clamp).
   if (controller_) advance = std::min(advance, std::max(Duration(0), rt1 - now));
+  idle_owed_ = options_.repay_idle_lateness ? credit - advance : Duration(0);
+  // Adaptive mode: VIRTUAL at or ahead of VIRTUAL_RT owes nothing.
+  if (controller_) idle_owed_ = std::min(idle_owed_, std::max(Duration(0), rt1 - (now + advance)));
   clock_.skip(advance);
   return clock_.now() >= due ? IdleOutcome::kWarped : IdleOutcome::kWoken;
 }

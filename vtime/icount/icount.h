@@ -32,6 +32,7 @@
 #include "vtime/icount/instruction_clock.h"
 #include "vtime/icount/rate_controller.h"
 #include "vtime/timer/timer.h"
+#include "vtime/time/deadline_waiter.h"
 #include "vtime/timer/timer_group.h"
 
 namespace vtime {
@@ -56,6 +57,10 @@ class Icount {
     IcountOptions icount;                 // mode must be kFixed or kAdaptive (validated)
     WarningSink warn = nullptr;           // "no timer armed", "guest is late" (may be empty)
     TimerGroup::NotifyHook notify = nullptr;  // chained: Icount owns the group's notify hook
+    DeadlineWaiter::Options idle_wait{};  // how sleep=on idle waits meet their deadline
+    // sleep=on: host wake-up lateness left after an idle wait is owed to the
+    // guest and repaid by later idles (off: dropped, the plain baseline).
+    bool repay_idle_lateness = true;
   };
 
   // Installs the instruction clock as VIRTUAL's source, starting at the current
@@ -101,9 +106,13 @@ class Icount {
   // Every hart waits for an interrupt. sleep=off: VIRTUAL jumps to the next
   // non-external VIRTUAL deadline at once (warns once if there is none, then
   // waits on the host for an event or a host-clock deadline). sleep=on: waits
-  // on the host until that deadline, a host-clock deadline, or an external
-  // event (HostClock::wake()), and VIRTUAL advances by the VIRTUAL_RT that
-  // passed, never beyond the deadline.
+  // on the host (a DeadlineWaiter: early wake-up, then a short spin) until that
+  // deadline, a host-clock deadline, or an external event (HostClock::wake()),
+  // and VIRTUAL advances by the VIRTUAL_RT that passed, never beyond the
+  // deadline. Host time the wait overran the deadline by is owed to the guest:
+  // the next idle waits that much less and advances that much more, so over
+  // many idles VIRTUAL keeps the host's pace instead of losing every
+  // wake-up's lateness.
   IdleOutcome idle();
   // At a slice boundary: align=on sleeps off a lead above the threshold;
   // always records host-guest statistics. Returns host time slept.
@@ -116,6 +125,16 @@ class Icount {
   InsnPeriod period() const { return nominal_; }
   uint32_t runnable_harts() const { return runnable_; }
   Duration idle_time() const { return idle_rt_; }  // VIRTUAL_RT spent in idle()
+  // Host wake-up lateness not yet repaid (sleep=on; >= 0).
+  Duration idle_owed() const { return idle_owed_; }
+  // Host time the idle waits overran their wake-up time by, in all; what of it
+  // was repaid (the rest is owed, or dropped when repayment is off).
+  Duration idle_lateness() const { return idle_late_; }
+  Duration idle_repaid() const {
+    return options_.repay_idle_lateness ? idle_late_ - idle_owed_ : Duration(0);
+  }
+  // The idle waits' early wake-up margin and statistics.
+  const DeadlineWaiter& idle_waiter() const { return waiter_; }
   const IcountOptions& options() const { return options_.icount; }
   AlignSummary align_summary() const { return aligner_.summary(); }
   void reset_align_stats() { aligner_.reset_stats(); }
@@ -144,6 +163,9 @@ class Icount {
   std::atomic<bool> idle_waiting_{false};
   bool warned_no_timer_ = false;
   Duration idle_rt_{0};
+  Duration idle_owed_{0};
+  Duration idle_late_{0};
+  DeadlineWaiter waiter_;
   std::unique_ptr<RateController> controller_;
   std::optional<GuestTimer> rt_adjust_timer_;
   std::optional<GuestTimer> virtual_adjust_timer_;
