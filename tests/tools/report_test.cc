@@ -59,5 +59,38 @@ TEST(TimekeepingReport, ShowsTheCpuThrottleAndTheHostTimeSleptForIt) {
   EXPECT_EQ(off["time_slept_throttle_ns"], 0);
 }
 
+TEST(TimekeepingReport, ShowsTheIdleWaitsMarginSpinLatenessAndRepayment) {
+  TimekeepingReport r = sample();
+  r.idle = {.waits = 2000,
+            .margin = 42us,
+            .spun = 20ms,
+            .waited = 2s,
+            .late_p50 = 300ns,
+            .late_p99 = 4100ns,
+            .late_max = 37us,
+            .late_wakeups = 3,
+            .lateness = 300ms,
+            .repaid = 299800us,
+            .owed = 200us};
+  const std::string text = format_text(r);
+  EXPECT_NE(text.find("idle waits            2000 (margin 42.0 us, spun 1.0 % of 2.000000 s)\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("idle wait lateness    p50 0.3 us  p99 4.1 us  max 37.0 us  (3 late wake-ups)\n"),
+            std::string::npos) << text;
+  EXPECT_NE(text.find("idle lateness repaid  299.800 ms of 300.000 ms (owed 0.200 ms)\n"),
+            std::string::npos) << text;
+  const auto j = nlohmann::json::parse(format_json(r));
+  EXPECT_EQ(j["idle_waits"], 2000);
+  EXPECT_EQ(j["idle_margin_ns"], 42'000);
+  EXPECT_EQ(j["idle_spun_ns"], 20'000'000);
+  EXPECT_EQ(j["idle_lateness_p99_ns"], 4'100);
+  EXPECT_EQ(j["idle_lateness_max_ns"], 37'000);
+  EXPECT_EQ(j["idle_late_wakeups"], 3);
+  EXPECT_EQ(j["idle_repaid_ns"], 299'800'000);
+  EXPECT_EQ(j["idle_owed_ns"], 200'000);
+  // Nothing to repay (no icount, or none late): no repayment line.
+  EXPECT_EQ(format_text(sample()).find("idle lateness repaid"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vtime::cli

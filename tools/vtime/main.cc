@@ -59,6 +59,7 @@ TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, un
   r.time_slept_align = s.time_slept_align;
   r.cpu_throttle = s.cpu_throttle;
   r.time_slept_throttle = s.time_slept_throttle;
+  r.idle = s.idle;
   if (s.icount) {
     r.host_minus_guest = s.host_minus_guest;
     if (s.align) {

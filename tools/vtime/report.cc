@@ -14,6 +14,21 @@ std::string ms_or_na(const std::optional<Duration>& d) {
   return d ? fmt::format("{:.3f} ms", millis(*d)) : std::string("NA");
 }
 
+std::string us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>(d.count()) / 1e3); }
+
+std::string idle_lines(const BoardStats::IdleWaits& w) {
+  const double spin_percent = w.waited > Duration(0) ? 100.0 * seconds(w.spun) / seconds(w.waited) : 0;
+  std::string out = fmt::format("idle waits            {} (margin {}, spun {:.1f} % of {:.6f} s)\n",
+                                w.waits, us(w.margin), spin_percent, seconds(w.waited));
+  out += fmt::format("idle wait lateness    p50 {}  p99 {}  max {}  ({} late wake-ups)\n",
+                     us(w.late_p50), us(w.late_p99), us(w.late_max), w.late_wakeups);
+  if (w.lateness > Duration(0)) {
+    out += fmt::format("idle lateness repaid  {:.3f} ms of {:.3f} ms (owed {:.3f} ms)\n", millis(w.repaid),
+                       millis(w.lateness), millis(w.owed));
+  }
+  return out;
+}
+
 }  // namespace
 
 double TimekeepingReport::mips() const {
@@ -43,7 +58,7 @@ std::string format_text(const TimekeepingReport& r) {
   out += fmt::format("|host - guest| p50    {}\n", ms_or_na(r.p50_abs_difference));
   out += fmt::format("|host - guest| p99    {}\n", ms_or_na(r.p99_abs_difference));
   out += fmt::format("|host - guest| max    {}\n", ms_or_na(r.max_abs_difference));
-  return out;
+  return out + idle_lines(r.idle);
 }
 
 std::string format_json(const TimekeepingReport& r) {
@@ -70,6 +85,17 @@ std::string format_json(const TimekeepingReport& r) {
       {"abs_difference_p50_ns", ns_or_null(r.p50_abs_difference)},
       {"abs_difference_p99_ns", ns_or_null(r.p99_abs_difference)},
       {"abs_difference_max_ns", ns_or_null(r.max_abs_difference)},
+      {"idle_waits", r.idle.waits},
+      {"idle_margin_ns", r.idle.margin.count()},
+      {"idle_spun_ns", r.idle.spun.count()},
+      {"idle_waited_ns", r.idle.waited.count()},
+      {"idle_lateness_p50_ns", r.idle.late_p50.count()},
+      {"idle_lateness_p99_ns", r.idle.late_p99.count()},
+      {"idle_lateness_max_ns", r.idle.late_max.count()},
+      {"idle_late_wakeups", r.idle.late_wakeups},
+      {"idle_lateness_total_ns", r.idle.lateness.count()},
+      {"idle_repaid_ns", r.idle.repaid.count()},
+      {"idle_owed_ns", r.idle.owed.count()},
   };
   return j.dump(2) + "\n";
 }

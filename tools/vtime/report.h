@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "vtime/machine/board.h"
 #include "vtime/time/duration.h"
 
 namespace vtime::cli {
@@ -31,6 +32,7 @@ struct TimekeepingReport {
   std::optional<Duration> p50_abs_difference;
   std::optional<Duration> p99_abs_difference;
   std::optional<Duration> max_abs_difference;
+  BoardStats::IdleWaits idle;     // host waits while every hart idled
 
   double mips() const;
 };

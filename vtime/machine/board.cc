@@ -91,6 +91,8 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
                          .icount = options.icount,
                          .warn = [](std::string_view m) { fmt::print(stderr, "vtime: {}\n", m); },
                          .notify = stop_running_hart,
+                         .idle_wait = options.idle_wait,
+                         .repay_idle_lateness = options.repay_idle_lateness,
                      });
   } else {
     p.timers.set_notify_hook(stop_running_hart);
@@ -198,6 +200,19 @@ BoardStats Board::stats() const {
   }
   s.guest_errors = p.log.count();
   s.reboots = p.reboots;
+  const DeadlineWaiter& waiter = p.active_idle_waiter();
+  const DeadlineWaiter::Stats& w = waiter.stats();
+  s.idle = {.waits = w.deadline_waits,
+            .margin = waiter.margin(),
+            .spun = w.spun,
+            .waited = w.waited,
+            .late_p50 = w.lateness.quantile(0.5),
+            .late_p99 = w.lateness.quantile(0.99),
+            .late_max = w.lateness.max(),
+            .late_wakeups = w.late_wakeups,
+            .lateness = p.icount ? p.icount->idle_lateness() : Duration(0),
+            .repaid = p.icount ? p.icount->idle_repaid() : Duration(0),
+            .owed = p.icount ? p.icount->idle_owed() : Duration(0)};
   return s;
 }
 

@@ -15,6 +15,7 @@
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/loader.h"
 #include "vtime/machine/timer_devices.h"
+#include "vtime/time/deadline_waiter.h"
 #include "vtime/time/host_clock.h"
 #include "vtime/time/result.h"
 
@@ -33,6 +34,12 @@ struct BoardOptions {
   // harts sleep p/(1-p) of every 10 ms VIRTUAL_RT timeslice. Anything else is
   // refused by create().
   int cpu_throttle = 0;
+  // How waits for a deadline while every hart idles meet it (docs/icount.md,
+  // "Idle waits"): woken early by a learned margin, then a short spin; under
+  // icount sleep=on the lateness left is repaid by later idles. Both off is the
+  // plain baseline bench/idle_bench measures against.
+  DeadlineWaiter::Options idle_wait{};
+  bool repay_idle_lateness = true;
 };
 
 // How a run ended.
@@ -60,6 +67,18 @@ struct BoardStats {
   bool align = false;
   uint64_t guest_errors = 0;
   uint64_t reboots = 0;
+  // Waits on the host while every hart idled (sleep=on or no icount).
+  struct IdleWaits {
+    uint64_t waits = 0;           // that reached their deadline
+    Duration margin{0};           // early wake-up margin at the end
+    Duration spun{0};             // host time spent spinning
+    Duration waited{0};           // host time in the waits, spins included
+    Duration late_p50{0}, late_p99{0}, late_max{0};  // return - deadline
+    uint64_t late_wakeups = 0;    // host wake-ups after the deadline itself
+    Duration lateness{0};         // icount sleep=on: lateness in all ...
+    Duration repaid{0};           // ... of which repaid
+    Duration owed{0};             // ... and still owed
+  } idle;
 };
 
 class Board {

@@ -35,6 +35,9 @@ struct Board::Parts {
   VmClocks clocks;
   TimerGroup timers;
   std::optional<Icount> icount;
+  // The host waits while every hart idles without icount (with icount, the
+  // engine's own waiter does them).
+  DeadlineWaiter idle_waiter{host, options.idle_wait};
   // Off until create() or a caller sets it; its VIRTUAL_RT timer lives in
   // `timers`, so it is declared after them (and dies before them).
   CpuThrottle throttle{timers};
@@ -65,6 +68,10 @@ struct Board::Parts {
   Duration time_slept_align{0};
   Duration host_time{0};
   std::optional<TurnScheduler> turns;  // which hart runs next (after the harts exist)
+
+  const DeadlineWaiter& active_idle_waiter() const {
+    return icount ? icount->idle_waiter() : idle_waiter;
+  }
 };
 
 }  // namespace vtime
