@@ -31,7 +31,10 @@ namespace {
 StdioConsole* g_console_for_signals = nullptr;
 
 extern "C" void restore_terminal_and_die(int signo) {
-  if (g_console_for_signals != nullptr) g_console_for_signals->restore_terminal();
+  if (g_console_for_signals != nullptr) {
+    g_console_for_signals->flush();  // what the guest printed is not lost (write(2) only)
+    g_console_for_signals->restore_terminal();
+  }
   std::signal(signo, SIG_DFL);
   std::raise(signo);
 }
@@ -53,6 +56,7 @@ TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, un
   r.icount = s.icount_text;
   r.guest_time = s.guest_time;
   r.host_time = s.host_time;
+  r.host_idle = s.host_idle;
   r.instructions = s.instructions;
   r.timers_fired = s.timers_fired;
   r.time_warped = s.time_warped;
@@ -143,6 +147,8 @@ int run_command(std::span<const std::string> args) {
 
   SystemHostClock host;
   StdioConsole console;
+  console.set_escape_key(request.escape_key);
+  console.use_clock_for_timestamps(host);
   g_console_for_signals = &console;
   for (int signo : {SIGINT, SIGTERM, SIGHUP, SIGQUIT}) std::signal(signo, restore_terminal_and_die);
   Result<std::unique_ptr<Board>> board = Board::create(host, console, options, *images);
@@ -151,8 +157,13 @@ int run_command(std::span<const std::string> args) {
     fmt::print(stderr, "vtime run: {}\n", board.error());
     return kExitUnusable;
   }
-  const RunOutcome outcome = (*board)->run(request.guest_time_limit);
+  Board& machine = **board;
+  console.on_exit_key([&machine] { machine.request_quit(); });
+  const RunOutcome outcome = machine.run(request.guest_time_limit);
   console.restore_terminal();
+  if (request.report == ReportFormat::kNone && outcome.kind != RunOutcome::Kind::kPoweroff) {
+    fmt::print(stderr, "vtime: the guest stopped: {}\n", outcome.reason);
+  }
 
   if (request.report != ReportFormat::kNone) {
     const TimekeepingReport report = make_report(outcome, (*board)->stats(), request.harts);

@@ -19,6 +19,7 @@ struct TimekeepingReport {
   std::string icount;             // settings in QEMU syntax, "off" when disabled
   Duration guest_time{0};         // VIRTUAL at exit
   Duration host_time{0};          // REALTIME elapsed during the run
+  Duration host_idle{0};          // of which every hart waited for an interrupt
   uint64_t instructions = 0;      // retired, all harts
   uint64_t timers_fired = 0;
   Duration time_warped{0};        // VIRTUAL skipped while every hart was idle
@@ -34,6 +35,9 @@ struct TimekeepingReport {
   std::optional<Duration> max_abs_difference;
   BoardStats::IdleWaits idle;     // host waits while every hart idled
 
+  // Host time the harts ran: the run's, less idle waits and pacing sleeps.
+  Duration running_time() const;
+  // Instructions per microsecond of running_time() (idle time does not dilute it).
   double mips() const;
 };
 

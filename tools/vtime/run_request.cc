@@ -17,8 +17,8 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 6> kLong = {"smp",    "bios",   "kernel",
-                                                            "icount", "report", "append"};
+  static constexpr std::array<std::string_view, 7> kLong = {"smp",    "bios",   "kernel", "icount",
+                                                            "report", "append", "echr"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -67,6 +67,20 @@ Result<int> parse_throttle_percent(std::string_view text) {
   return value;
 }
 
+// QEMU's -echr: the console's escape key as a number, decimal or 0x-hex
+// (20 or 0x14 is Ctrl-T), 1 to 255.
+Result<uint8_t> parse_escape_key(std::string_view text) {
+  const bool hex = text.starts_with("0x") || text.starts_with("0X");
+  const std::string_view digits = hex ? text.substr(2) : text;
+  unsigned value = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [stop, error] = std::from_chars(digits.data(), end, value, hex ? 16 : 10);
+  if (digits.empty() || error != std::errc{} || stop != end || value < 1 || value > 255) {
+    return Error{fmt::format("--echr: '{}' is not a key code from 1 to 255 (20 or 0x14 is Ctrl-T)", text)};
+  }
+  return static_cast<uint8_t>(value);
+}
+
 }  // namespace
 
 ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
@@ -105,6 +119,10 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
                  "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
                  "10 ms timeslice (QEMU's auto-converge throttle)")
       ->type_name("PERCENT");
+  std::string echr;
+  CLI::Option* echr_option =
+      app.add_option("--echr", echr, "The console's escape key as a key code (default 1, Ctrl-A; 20 is Ctrl-T)")
+          ->type_name("CODE");
   app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
@@ -152,6 +170,11 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     const Result<int> percent = parse_throttle_percent(cpu_throttle);
     if (!percent) return {Error{percent.error()}, false};
     request.cpu_throttle = *percent;
+  }
+  if (echr_option->count() > 0) {
+    const Result<uint8_t> key = parse_escape_key(echr);
+    if (!key) return {Error{key.error()}, false};
+    request.escape_key = *key;
   }
   return {std::move(request), false};
 }

@@ -34,6 +34,7 @@ struct RunRequest {
   bool pvclock = false;
   std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
   int cpu_throttle = 0;  // --cpu-throttle: percent 1..99, 0 = off
+  uint8_t escape_key = 0x01;  // --echr: the console's escape key (Ctrl-A)
 };
 
 inline constexpr unsigned kMaxHarts = 8;

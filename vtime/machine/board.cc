@@ -57,7 +57,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   platform_options.extra_devices =
       TimerDevices::device_tree_nodes(options.timer_devices, options.harts);
   Result<std::unique_ptr<VirtPlatform>> platform = VirtPlatform::create(
-      p.log, p.timers, console, platform_options, [&p](FinisherRequest request) {
+      p.log, p.timers, p.console_out, platform_options, [&p](FinisherRequest request) {
         p.finish = request;
         if (p.running != nullptr) p.running->request_exit();
       });
@@ -172,6 +172,11 @@ std::optional<uint64_t> Board::debug_read(uint64_t paddr, unsigned size) {
 
 CpuThrottle& Board::throttle() { return p_->throttle; }
 
+void Board::request_quit() {
+  p_->quit = true;
+  if (p_->running != nullptr) p_->running->request_exit();
+}
+
 void Board::stop() { p_->clocks.stop(); }
 void Board::resume() { p_->clocks.resume(); }
 
@@ -180,6 +185,7 @@ BoardStats Board::stats() const {
   BoardStats s;
   s.guest_time = p.clocks.virtual_now().since_epoch();
   s.host_time = p.host_time;
+  s.host_idle = p.host_idle;
   for (const auto& hart : p.harts) s.instructions += hart->retired();
   s.timers_fired = p.timers_fired - p.own_timers_fired;  // the guest's devices' timers
   s.time_warped = p.time_warped;

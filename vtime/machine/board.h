@@ -44,7 +44,7 @@ struct BoardOptions {
 
 // How a run ended.
 struct RunOutcome {
-  enum class Kind : uint8_t { kPoweroff, kFailure, kReboot, kTimeLimit, kStuck };
+  enum class Kind : uint8_t { kPoweroff, kFailure, kReboot, kTimeLimit, kStuck, kQuit };
   Kind kind = Kind::kPoweroff;
   int exit_status = 0;  // the process exit status it stands for
   std::string reason;   // "poweroff", "exit code 3", ...
@@ -54,6 +54,7 @@ struct RunOutcome {
 struct BoardStats {
   Duration guest_time{0};      // VIRTUAL at the end
   Duration host_time{0};       // host monotonic time the run took
+  Duration host_idle{0};       // of which every hart waited (idle waits and warps)
   uint64_t instructions = 0;   // retired by all harts
   uint64_t timers_fired = 0;   // VIRTUAL timers of the guest's devices
   Duration time_warped{0};     // VIRTUAL skipped while every hart waited
@@ -103,6 +104,9 @@ class Board {
   // A physical read through the board's bus, as QEMU's monitor `xp` does
   // (devices see it like a guest access). std::nullopt on an access fault.
   std::optional<uint64_t> debug_read(uint64_t paddr, unsigned size);
+  // Ends run() at the next block boundary with kQuit (the user asked: the
+  // console's exit key). Loop thread: a device, timer or console callback.
+  void request_quit();
   // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
   void stop();
   void resume();

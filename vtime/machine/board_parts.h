@@ -15,6 +15,7 @@
 #include "vtime/icount/turn_scheduler.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_hart_env.h"
+#include "vtime/machine/console_flusher.h"
 #include "vtime/machine/mip_line.h"
 #include "vtime/machine/sstc_timer.h"
 #include "vtime/machine/virt_platform.h"
@@ -34,6 +35,8 @@ struct Board::Parts {
   GuestLog log;
   VmClocks clocks;
   TimerGroup timers;
+  // What the UART writes to: the backend, flushed within 1 ms of host time.
+  ConsoleFlusher console_out{console, timers};
   std::optional<Icount> icount;
   // The host waits while every hart idles without icount (with icount, the
   // engine's own waiter does them).
@@ -44,6 +47,7 @@ struct Board::Parts {
   std::unique_ptr<VirtPlatform> platform;
   std::unique_ptr<TimerDevices> timer_devices;  // after the platform: its IRQs go to the PLIC
   std::optional<FinisherRequest> finish;
+  bool quit = false;  // request_quit(): the user ended the run
 
   std::vector<std::unique_ptr<BoardHartEnv>> envs;
   std::vector<std::unique_ptr<riscv::Hart>> harts;
@@ -67,6 +71,7 @@ struct Board::Parts {
   Duration time_warped{0};
   Duration time_slept_align{0};
   Duration host_time{0};
+  Duration host_idle{0};  // host time of the passes in which every hart waited
   std::optional<TurnScheduler> turns;  // which hart runs next (after the harts exist)
 
   const DeadlineWaiter& active_idle_waiter() const {

@@ -5,7 +5,8 @@
 //     wait for interrupt) runs for what the icount engine grants (up to the
 //     next deadline, exactly) - or, without icount, for a short slice that a
 //     newly armed timer cuts short;
-//  2. if every hart waits: warp (icount) or wait on the host until the next
+//  2. if every hart waits: console output is flushed, then warp (icount) or
+//     wait on the host until the next
 //     deadline or console input (woken early and spinning the rest, so a
 //     guest timer fires microseconds after its deadline, not a host wake-up
 //     latency after it);
@@ -100,7 +101,8 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
   }
 
   std::optional<RunOutcome> stuck;
-  auto done = [&] { return p.finish.has_value() || limit_reached || stuck.has_value(); };
+  p.quit = false;
+  auto done = [&] { return p.finish.has_value() || limit_reached || stuck.has_value() || p.quit; };
 
   while (!done() || (p.finish && p.finish->kind == FinisherRequest::Kind::kReset)) {
     if (p.finish && p.finish->kind == FinisherRequest::Kind::kReset) {
@@ -116,12 +118,18 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     const std::optional<size_t> turn = p.turns->current();
     if (turn) {
       run_turn(p, *turn, stuck);
-    } else if (p.icount) {
-      const GuestTime before = p.clocks.virtual_now();
-      p.icount->idle();
-      p.time_warped += p.clocks.virtual_now() - before;
     } else {
-      wait_for_next_deadline(p);
+      // A guest that waits has said what it had to say: show it now.
+      if (p.console_out.pending()) p.console_out.flush();
+      const HostTime idle_start = p.host.now();
+      if (p.icount) {
+        const GuestTime before = p.clocks.virtual_now();
+        p.icount->idle();
+        p.time_warped += p.clocks.virtual_now() - before;
+      } else {
+        wait_for_next_deadline(p);
+      }
+      p.host_idle += p.host.now() - idle_start;
     }
 
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
@@ -133,8 +141,9 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     if (turn) p.throttle.pay();
   }
 
-  p.console.flush();
+  p.console_out.flush();
   p.host_time += p.host.now() - host_start;
+  if (p.quit) return {RunOutcome::Kind::kQuit, 0, "quit from the console"};
   if (p.finish) return outcome_of(*p.finish);
   if (stuck) return *stuck;
   return {RunOutcome::Kind::kTimeLimit, 0, "guest time limit reached"};

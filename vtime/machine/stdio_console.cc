@@ -3,7 +3,10 @@
 #include <poll.h>
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include <cerrno>
+#include <chrono>
 
 namespace vtime {
 
@@ -12,8 +15,8 @@ StdioConsole::StdioConsole(Terminal terminal, int in_fd, int out_fd)
   termios t{};
   if (terminal == Terminal::kRaw && isatty(in_fd_) == 1 && tcgetattr(in_fd_, &t) == 0) {
     saved_ = t;
-    t.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO);
-    t.c_iflag &= ~static_cast<tcflag_t>(ICRNL);
+    t.c_lflag &= ~static_cast<tcflag_t>(ICANON | ECHO | ECHONL | ISIG | IEXTEN);
+    t.c_iflag &= ~static_cast<tcflag_t>(ICRNL | INLCR | IGNCR | IXON | IXOFF | BRKINT | ISTRIP);
     t.c_cc[VMIN] = 1;
     t.c_cc[VTIME] = 0;
     tcsetattr(in_fd_, TCSANOW, &t);
@@ -31,9 +34,39 @@ void StdioConsole::restore_terminal() {
   saved_.reset();
 }
 
+void StdioConsole::use_clock_for_timestamps(HostClock& clock) {
+  clock_ = &clock;
+  clock_start_ = clock.now();
+}
+
 void StdioConsole::write(uint8_t byte) {
-  out_buf_[out_len_++] = static_cast<char>(byte);
-  if (byte == '\n' || out_len_ == sizeof(out_buf_)) flush();
+  if (timestamps_ && at_line_start_ && clock_ != nullptr) {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock_->now() - clock_start_).count();
+    put(fmt::format("[{:02}:{:02}:{:02}.{:03}] ", ms / 3'600'000, ms / 60'000 % 60, ms / 1000 % 60, ms % 1000));
+  }
+  at_line_start_ = byte == '\n';
+  put(static_cast<char>(byte));
+}
+
+bool StdioConsole::handle_key(uint8_t byte) {
+  switch (keys_.feed(byte)) {
+    case EscapeKeys::Action::kPass:
+      return true;
+    case EscapeKeys::Action::kSwallow:
+      return false;
+    case EscapeKeys::Action::kExit:
+      exit_requested_ = true;
+      if (on_exit_) on_exit_();
+      return false;
+    case EscapeKeys::Action::kHelp:
+      put(keys_.help());
+      flush();
+      return false;
+    case EscapeKeys::Action::kTimestamps:
+      if (clock_ != nullptr) timestamps_ = !timestamps_;
+      return false;
+  }
+  return false;
 }
 
 void StdioConsole::flush() {
@@ -48,13 +81,15 @@ void StdioConsole::flush() {
 }
 
 std::optional<uint8_t> StdioConsole::poll_input() {
-  if (eof_) return std::nullopt;
-  pollfd p{.fd = in_fd_, .events = POLLIN, .revents = 0};
-  if (::poll(&p, 1, 0) <= 0 || (p.revents & (POLLIN | POLLHUP)) == 0) return std::nullopt;
-  uint8_t byte = 0;
-  const ssize_t n = ::read(in_fd_, &byte, 1);
-  if (n == 1) return byte;
-  if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) eof_ = true;  // no more input
+  while (!eof_ && !exit_requested_) {
+    pollfd p{.fd = in_fd_, .events = POLLIN, .revents = 0};
+    if (::poll(&p, 1, 0) <= 0 || (p.revents & (POLLIN | POLLHUP)) == 0) return std::nullopt;
+    uint8_t byte = 0;
+    const ssize_t n = ::read(in_fd_, &byte, 1);
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) eof_ = true;  // no more input
+    if (n != 1) return std::nullopt;
+    if (!keys_active() || handle_key(byte)) return byte;
+  }
   return std::nullopt;
 }
 

@@ -1,19 +1,27 @@
 // StdioConsole: the `vtime` command's console backend on the process's stdin
 // and stdout. Input is polled with poll(2) and a zero timeout, so it never
 // blocks and leaves the descriptor's flags alone. When stdin is a terminal it
-// goes to character-at-a-time mode without echo (ICANON, ECHO and ICRNL off,
-// so Enter sends '\r' as on a serial line; ISIG stays on so Ctrl-C still
-// interrupts, and output post-processing stays on); the destructor (and
-// restore_terminal()) puts the original settings back. Output is buffered and
-// flushed at each newline and by flush().
+// goes raw, as QEMU's -nographic console: character at a time, no echo, Enter
+// sends '\r' as on a serial line, and no signal keys or flow control, so
+// Ctrl-C, Ctrl-Z, Ctrl-\ and Ctrl-S reach the guest (output post-processing
+// stays on). Then the escape key (EscapeKeys: Ctrl-A by default) gives the
+// console commands: exit, help, timestamps. The destructor (and
+// restore_terminal()) puts the original settings back. Output is buffered:
+// written when the buffer is full and by flush(), which the board calls within
+// 1 ms of host time of the guest writing (ConsoleFlusher), before it idles,
+// and at exit.
 #pragma once
 
 #include <termios.h>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
+#include <string_view>
 
 #include "vtime/devices/console_backend.h"
+#include "vtime/machine/escape_keys.h"
+#include "vtime/time/host_clock.h"
 
 namespace vtime {
 
@@ -34,11 +42,38 @@ class StdioConsole final : public ConsoleBackend {
   // Idempotent; also safe to call from an exit path before the destructor.
   void restore_terminal();
 
+  // The console keys (a terminal only). The escape key (QEMU's -echr).
+  void set_escape_key(uint8_t key) { keys_ = EscapeKeys(key); }
+  // What `escape x` does (the command asks the board to stop).
+  void on_exit_key(std::function<void()> exit) { on_exit_ = std::move(exit); }
+  // `escape t` stamps each output line with the host time since `clock`'s
+  // now at this call; without a clock the key does nothing.
+  void use_clock_for_timestamps(HostClock& clock);
+  bool keys_active() const { return saved_.has_value(); }
+  bool timestamps() const { return timestamps_; }
+
  private:
   int in_fd_;
   int out_fd_;
   bool eof_ = false;
+  void put(char c) {
+    out_buf_[out_len_++] = c;
+    if (out_len_ == sizeof(out_buf_)) flush();
+  }
+  void put(std::string_view s) {
+    for (char c : s) put(c);
+  }
+  // Handles one console key; true if the byte goes to the guest.
+  bool handle_key(uint8_t byte);
+
   std::optional<termios> saved_;
+  EscapeKeys keys_;
+  std::function<void()> on_exit_;
+  HostClock* clock_ = nullptr;
+  HostTime clock_start_;
+  bool timestamps_ = false;
+  bool at_line_start_ = true;
+  bool exit_requested_ = false;
   char out_buf_[4096];
   size_t out_len_ = 0;
 };
