@@ -111,5 +111,16 @@ TEST(RunRequest, HelpIsReportedAsHelp) {
   EXPECT_NE(outcome.request.error().find("--icount"), std::string::npos);
 }
 
+TEST(RunRequest, EchrTakesAKeyCodeInDecimalOrHexLikeQemu) {
+  EXPECT_EQ(parse({}).request->escape_key, 0x01);
+  EXPECT_EQ(parse({"-echr", "20"}).request->escape_key, 0x14);
+  EXPECT_EQ(parse({"--echr", "0x14"}).request->escape_key, 0x14);
+  for (const char* bad : {"0", "256", "0x", "tee", "-1", "20x"}) {
+    const auto r = parse({"--echr", bad}).request;
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_NE(r.error().find("--echr: '"), std::string::npos) << r.error();
+  }
+}
+
 }  // namespace
 }  // namespace vtime::cli
