@@ -8,7 +8,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libfmt-dev libcli11-dev nlohmann-json3-dev libfdt-dev libelf-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
-  u-boot-qemu opensbi qemu-system-misc
+  u-boot-qemu opensbi qemu-system-misc python3
 )
 
 missing=()

@@ -122,5 +122,22 @@ TEST(RunRequest, EchrTakesAKeyCodeInDecimalOrHexLikeQemu) {
   }
 }
 
+TEST(RunRequest, MonitorsTakeOneEndpointEachAndMayRepeat) {
+  const auto r = parse({"-qmp", "unix:/tmp/a,server=on,wait=off", "--qmp", "tcp::0,server=on", "-monitor",
+                        "unix:/tmp/h,server=on", "-S", "guest.elf"})
+                     .request;
+  ASSERT_TRUE(r.ok()) << r.error();
+  EXPECT_EQ(r->qmp_endpoints.size(), 2u);
+  EXPECT_EQ(r->hmp_endpoints.size(), 1u);
+  EXPECT_TRUE(r->start_paused);
+  EXPECT_EQ(r->guest, "guest.elf");
+  const auto bad = parse({"--qmp", "unix:/tmp/a"}).request;
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().find("server=on"), std::string::npos) << bad.error();
+  const auto paused_alone = parse({"-S"}).request;
+  ASSERT_FALSE(paused_alone.ok());
+  EXPECT_NE(paused_alone.error().find("needs --monitor or --qmp"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace vtime::cli

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,8 @@
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/stdio_console.h"
+#include "vtime/monitor/actions.h"
+#include "vtime/monitor/monitor_server.h"
 #include "vtime/time/system_host_clock.h"
 
 extern const unsigned char kDefaultGuest[];
@@ -75,6 +78,19 @@ TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, un
     r.max_abs_difference = s.max_abs;
   }
   return r;
+}
+
+// QEMU's SHUTDOWN event reasons for how a run ended.
+std::string_view shutdown_reason(const RunOutcome& outcome) {
+  switch (outcome.kind) {
+    case RunOutcome::Kind::kPoweroff:
+    case RunOutcome::Kind::kFailure: return "guest-shutdown";
+    case RunOutcome::Kind::kQuit: return "host-ui";
+    case RunOutcome::Kind::kStuck: return "host-error";
+    case RunOutcome::Kind::kReboot: return "guest-reset";
+    case RunOutcome::Kind::kTimeLimit: return "none";
+  }
+  return "none";
 }
 
 Result<BootImages> gather_images(const RunRequest& request) {
@@ -159,8 +175,33 @@ int run_command(std::span<const std::string> args) {
   }
   Board& machine = **board;
   console.on_exit_key([&machine] { machine.request_quit(); });
+  std::optional<monitor::MonitorServer> monitors;
+  monitor::Actions actions(machine, [&monitors](std::string_view event, const nlohmann::json& data) {
+    if (monitors) monitors->broadcast(event, data);
+  });
+  if (!request.hmp_endpoints.empty() || !request.qmp_endpoints.empty()) {
+    monitors.emplace(actions, host);
+    for (const auto& [endpoints, protocol] : {std::pair{&request.hmp_endpoints, monitor::Protocol::kHmp},
+                                              std::pair{&request.qmp_endpoints, monitor::Protocol::kQmp}}) {
+      for (const monitor::Endpoint& e : *endpoints) {
+        if (const Status s = monitors->listen(protocol, e); !s.ok()) {
+          console.restore_terminal();
+          fmt::print(stderr, "vtime run: {}\n", s.error());
+          return kExitUnusable;
+        }
+      }
+    }
+    machine.set_host_poll([&monitors] { monitors->poll(); });
+    if (request.start_paused) machine.pause();
+  }
   const RunOutcome outcome = machine.run(request.guest_time_limit);
   console.restore_terminal();
+  if (monitors) {
+    actions.shutdown(outcome.kind == RunOutcome::Kind::kPoweroff || outcome.kind == RunOutcome::Kind::kFailure,
+                     shutdown_reason(outcome));
+    monitors->poll();
+    monitors->close_all();
+  }
   if (request.report == ReportFormat::kNone && outcome.kind != RunOutcome::Kind::kPoweroff) {
     fmt::print(stderr, "vtime: the guest stopped: {}\n", outcome.reason);
   }

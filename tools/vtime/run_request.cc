@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
+#include <tuple>
 #include <string_view>
 #include <vector>
 
@@ -17,8 +18,8 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 7> kLong = {"smp",    "bios",   "kernel", "icount",
-                                                            "report", "append", "echr"};
+  static constexpr std::array<std::string_view, 9> kLong = {
+      "smp", "bios", "kernel", "icount", "report", "append", "echr", "monitor", "qmp"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -119,6 +120,16 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
                  "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
                  "10 ms timeslice (QEMU's auto-converge throttle)")
       ->type_name("PERCENT");
+  std::vector<std::string> monitors, qmps;
+  app.add_option("--monitor", monitors,
+                 "A human monitor (HMP) on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
+  app.add_option("--qmp", qmps, "A QMP monitor on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
+  bool start_paused = false;
+  app.add_flag("-S", start_paused, "Start paused: the guest runs when a monitor says cont");
   std::string echr;
   CLI::Option* echr_option =
       app.add_option("--echr", echr, "The console's escape key as a key code (default 1, Ctrl-A; 20 is Ctrl-T)")
@@ -170,6 +181,18 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     const Result<int> percent = parse_throttle_percent(cpu_throttle);
     if (!percent) return {Error{percent.error()}, false};
     request.cpu_throttle = *percent;
+  }
+  for (const auto& [specs, option, out] : {std::tuple{&monitors, "--monitor", &request.hmp_endpoints},
+                                           std::tuple{&qmps, "--qmp", &request.qmp_endpoints}}) {
+    for (const std::string& spec : *specs) {
+      Result<monitor::Endpoint> e = monitor::parse_endpoint(spec, option);
+      if (!e) return {Error{e.error()}, false};
+      out->push_back(*e);
+    }
+  }
+  request.start_paused = start_paused;
+  if (request.start_paused && request.hmp_endpoints.empty() && request.qmp_endpoints.empty()) {
+    return {Error{"-S starts the guest paused: it needs --monitor or --qmp to say cont"}, false};
   }
   if (echr_option->count() > 0) {
     const Result<uint8_t> key = parse_escape_key(echr);

@@ -7,7 +7,9 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
+#include "vtime/monitor/endpoint.h"
 #include "vtime/time/duration.h"
 #include "vtime/time/result.h"
 
@@ -35,6 +37,10 @@ struct RunRequest {
   std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
   int cpu_throttle = 0;  // --cpu-throttle: percent 1..99, 0 = off
   uint8_t escape_key = 0x01;  // --echr: the console's escape key (Ctrl-A)
+  // --monitor / --qmp: where the human and the machine monitor listen.
+  std::vector<monitor::Endpoint> hmp_endpoints;
+  std::vector<monitor::Endpoint> qmp_endpoints;
+  bool start_paused = false;  // -S: wait for the monitor's cont
 };
 
 inline constexpr unsigned kMaxHarts = 8;

@@ -133,6 +133,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
 
   p.console_poll.emplace(p.timers, ClockId::kRealtime, [&p](HostTime due) {
     p.platform->poll_console();
+    if (p.host_poll) p.host_poll();
     p.console_poll->arm(due + kConsolePollPeriod);
   });
   p.console_poll->arm_in(kConsolePollPeriod);
@@ -178,6 +179,35 @@ void Board::request_quit() {
 }
 
 void Board::stop() { p_->clocks.stop(); }
+
+void Board::pause() {
+  if (p_->paused) return;
+  p_->paused = true;
+  p_->clocks.stop();
+  if (p_->running != nullptr) p_->running->request_exit();
+}
+
+void Board::unpause() {
+  if (!p_->paused) return;
+  p_->paused = false;
+  p_->clocks.resume();
+}
+
+bool Board::paused() const { return p_->paused; }
+
+void Board::request_reset() {
+  p_->finish = FinisherRequest{.kind = FinisherRequest::Kind::kReset};
+  if (p_->running != nullptr) p_->running->request_exit();
+}
+
+void Board::set_host_poll(std::function<void()> poll) { p_->host_poll = std::move(poll); }
+
+size_t Board::hart_count() const { return p_->harts.size(); }
+const riscv::Hart& Board::hart(size_t index) const { return *p_->harts.at(index); }
+VmClocks& Board::clocks() { return p_->clocks; }
+TimerGroup& Board::timers() { return p_->timers; }
+Icount* Board::icount() { return p_->icount ? &*p_->icount : nullptr; }
+const BoardOptions& Board::options() const { return p_->options; }
 void Board::resume() { p_->clocks.resume(); }
 
 BoardStats Board::stats() const {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,12 @@
 namespace vtime {
 
 class CpuThrottle;
+class Icount;
+class TimerGroup;
+class VmClocks;
+namespace riscv {
+class Hart;
+}
 
 struct BoardOptions {
   uint64_t ram_bytes = 128ull << 20;
@@ -110,6 +117,27 @@ class Board {
   // Pauses and resumes guest time (VIRTUAL and VIRTUAL_RT stop; REALTIME not).
   void stop();
   void resume();
+  // The monitor's stop/cont during run(): paused, no hart runs and guest time
+  // (VIRTUAL, VIRTUAL_RT, everything derived from them) stands exactly still;
+  // host-clock timers (console, monitor) go on. Loop thread only.
+  void pause();
+  void unpause();
+  bool paused() const;
+  // Asks for a reset as the guest's SiFive test device would (system_reset):
+  // run() reboots at the next block boundary and goes on.
+  void request_reset();
+  // Called on the loop thread every few milliseconds of host time, also while
+  // every hart idles or the board is paused: where a monitor serves its clients.
+  void set_host_poll(std::function<void()> poll);
+
+  // For a monitor: the harts, the clocks and timers, the icount engine (null
+  // without icount).
+  size_t hart_count() const;
+  const riscv::Hart& hart(size_t index) const;
+  VmClocks& clocks();
+  TimerGroup& timers();
+  Icount* icount();
+  const BoardOptions& options() const;
   // What the SiFive test device's 0x7777 asks for: devices reset, the images
   // reloaded, every hart back at the reset vector. Guest time goes on.
   Status reboot();

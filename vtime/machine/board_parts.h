@@ -3,6 +3,7 @@
 // the environment and lines it points at). Internal to vtime/machine.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <thread>
@@ -47,7 +48,9 @@ struct Board::Parts {
   std::unique_ptr<VirtPlatform> platform;
   std::unique_ptr<TimerDevices> timer_devices;  // after the platform: its IRQs go to the PLIC
   std::optional<FinisherRequest> finish;
-  bool quit = false;  // request_quit(): the user ended the run
+  bool quit = false;    // request_quit(): the user ended the run
+  bool paused = false;  // pause(): no hart runs, guest time stands still
+  std::function<void()> host_poll;  // set_host_poll(): a monitor's clients
 
   std::vector<std::unique_ptr<BoardHartEnv>> envs;
   std::vector<std::unique_ptr<riscv::Hart>> harts;

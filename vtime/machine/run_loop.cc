@@ -81,13 +81,22 @@ void wait_for_next_deadline(Board::Parts& p) {
   }
 }
 
+// Paused by the monitor: guest time stands still and no hart runs; only the
+// host-clock timers (console, the monitor's poll) are served until unpaused.
+void wait_while_paused(Board::Parts& p) {
+  if (p.console_out.pending()) p.console_out.flush();
+  const Duration span = p.timers.deadline_in_any({ClockId::kRealtime, ClockId::kHost});
+  p.host.wait_until(span == kNoDeadline ? HostTime::never() : p.host.now() + span);
+  for (ClockId id : {ClockId::kRealtime, ClockId::kHost}) p.timers.run_due(id);
+}
+
 }  // namespace
 
 RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
   Parts& p = *p_;
   p.loop_thread = std::this_thread::get_id();
   const HostTime host_start = p.host.now();
-  p.clocks.resume();
+  if (!p.paused) p.clocks.resume();
 
   bool limit_reached = false;
   std::optional<GuestTimer> limit_timer;
@@ -111,6 +120,10 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
         p.host_time += p.host.now() - host_start;
         return {RunOutcome::Kind::kReboot, 1, fmt::format("reboot failed: {}", s.error())};
       }
+      continue;
+    }
+    if (p.paused) {
+      wait_while_paused(p);
       continue;
     }
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
