@@ -28,7 +28,7 @@ struct Rig {
     BoardOptions options;
     options.ram_bytes = 8ull << 20;
     options.harts = 2;
-    options.icount = *parse_icount_options(icount);
+    if (!icount.empty()) options.icount = *parse_icount_options(icount);
     BootImages images;
     images.kernel = ImageFile{"loop", test::program({0x0000006f})};  // j .
     board = std::move(Board::create(host, console, options, images)).value();
@@ -169,6 +169,24 @@ TEST(Qmp, AThousandRandomMessagesGetRepliesAndChangeNothing) {
   EXPECT_FALSE(rig.board->paused());
   EXPECT_TRUE(rig.events.empty());
   EXPECT_EQ(rig.board->throttle().percentage(), 0);
+}
+
+TEST(Actions, StopFreezesGuestTimeAndEverythingDerivedFromItExactly) {
+  Rig rig("");  // no icount: VIRTUAL follows the host while running
+  rig.board->clocks().resume();
+  rig.host.advance(5ms);
+  rig.actions->stop();
+  const GuestTime virt = rig.board->clocks().virtual_now();
+  const GuestTime rt = rig.board->clocks().virtual_rt_now();
+  const std::optional<uint64_t> mtime = rig.board->debug_read(0x0200'bff8, 8);
+  rig.host.advance(1s);
+  EXPECT_EQ(rig.board->clocks().virtual_now(), virt);
+  EXPECT_EQ(rig.board->clocks().virtual_rt_now(), rt);
+  EXPECT_EQ(rig.board->debug_read(0x0200'bff8, 8), mtime);
+  rig.actions->cont();
+  rig.host.advance(1ms);
+  EXPECT_EQ(rig.board->clocks().virtual_now(), virt + 1ms);  // continues from where it stopped
+  EXPECT_EQ(*rig.board->debug_read(0x0200'bff8, 8), *mtime + 10'000);  // 10 MHz
 }
 
 }  // namespace

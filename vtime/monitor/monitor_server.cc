@@ -131,14 +131,15 @@ void MonitorServer::read_from(Client& c) {
 
 void MonitorServer::hmp_input(Client& c, std::string_view bytes) {
   for (char ch : bytes) {
+    const bool lf_after_cr = ch == '\n' && c.after_cr;
+    c.after_cr = ch == '\r';
+    if (lf_after_cr) continue;  // "\r\n" is one line end
     if (ch == '\n' || ch == '\r') {
       if (c.skipping) {
         c.out += "line too long (64 KiB at most)\r\n";
         c.skipping = false;
       } else if (!c.line.empty()) {
         c.out += crlf(hmp_.execute(c.line));
-      } else if (ch == '\r') {
-        continue;  // "\r\n": one line end
       }
       c.line.clear();
       c.out += Hmp::kPrompt;

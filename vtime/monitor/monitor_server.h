@@ -57,6 +57,7 @@ class MonitorServer {
     Protocol protocol;
     std::string line;  // HMP: the line being typed
     bool skipping = false;  // HMP: inside a line over kMaxLine, until its end
+    bool after_cr = false;  // HMP: the last byte ended a line with '\r'
     std::unique_ptr<QmpSession> qmp;
     std::string out;
     bool dead = false;
