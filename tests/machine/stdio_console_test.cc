@@ -159,5 +159,22 @@ TEST(StdioConsole, APipeGetsNoEscapeKeys) {
   EXPECT_EQ(exits, 0);
 }
 
+TEST(StdioConsoleOnATerminal, CtrlACSwitchesToTheMonitorAndBack) {
+  Pty pty;
+  StdioConsole console(StdioConsole::Terminal::kRaw, pty.slave, pty.slave);
+  std::vector<std::string> lines;
+  console.use_monitor([&](std::string_view line) {
+    lines.emplace_back(line);
+    return std::string("answer\n");
+  }, "(vtime) ");
+  pty.type("a\x01" "cinfo  statuz\x7f" "s\rb\x01" "cz");
+  EXPECT_EQ(poll_all(console), "az");  // what was typed in the monitor never reached the guest
+  EXPECT_EQ(lines, (std::vector<std::string>{"info  status"}));
+  const std::string shown = pty.read_all();
+  // (the terminal turns each "\n" into "\r\n" on the way out)
+  EXPECT_NE(shown.find("(vtime) info  statuz\b \bs\r\r\nanswer\r\r\n(vtime) b"), std::string::npos) << shown;
+  EXPECT_FALSE(console.in_monitor());
+}
+
 }  // namespace
 }  // namespace vtime

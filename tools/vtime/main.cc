@@ -18,6 +18,7 @@
 #include "vtime/machine/board.h"
 #include "vtime/machine/stdio_console.h"
 #include "vtime/monitor/actions.h"
+#include "vtime/monitor/hmp.h"
 #include "vtime/monitor/monitor_server.h"
 #include "vtime/time/system_host_clock.h"
 
@@ -179,6 +180,9 @@ int run_command(std::span<const std::string> args) {
   monitor::Actions actions(machine, [&monitors](std::string_view event, const nlohmann::json& data) {
     if (monitors) monitors->broadcast(event, data);
   });
+  monitor::Hmp console_monitor(actions);  // C-a c
+  console.use_monitor([&console_monitor](std::string_view line) { return console_monitor.execute(line); },
+                      std::string(monitor::Hmp::kPrompt));
   if (!request.hmp_endpoints.empty() || !request.qmp_endpoints.empty()) {
     monitors.emplace(actions, host);
     for (const auto& [endpoints, protocol] : {std::pair{&request.hmp_endpoints, monitor::Protocol::kHmp},

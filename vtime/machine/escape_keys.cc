@@ -16,6 +16,7 @@ EscapeKeys::Action EscapeKeys::feed(uint8_t byte) {
     case 'x': return Action::kExit;
     case 'h': return Action::kHelp;
     case 't': return Action::kTimestamps;
+    case 'c': return Action::kMonitor;
     default: return Action::kSwallow;
   }
 }
@@ -30,7 +31,8 @@ std::string EscapeKeys::help() const {
   std::string out;
   for (const auto& [key, what] : {std::pair{"h", "print this help"},
                                   std::pair{"x", "exit vtime (the report is printed)"},
-                                  std::pair{"t", "toggle console timestamps"}}) {
+                                  std::pair{"t", "toggle console timestamps"},
+                                  std::pair{"c", "switch between the console and the monitor"}}) {
     out += fmt::format("{} {}    {}\r\n", k, key, what);
   }
   out += fmt::format("{} {}  send {}\r\n", k, k, k);

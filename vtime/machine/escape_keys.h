@@ -2,6 +2,7 @@
 // over the bytes typed at the terminal. The escape key (Ctrl-A unless the user
 // picks another, as with QEMU's -echr) followed by
 //   x  exit          h  this help       t  toggle console timestamps
+//   c  switch between the guest's console and the monitor
 //   the escape key again: send the escape key itself to the guest
 // Every other byte goes to the guest unchanged; an unknown key after the
 // escape is dropped (as QEMU does). Only a terminal gets this treatment: bytes
@@ -21,6 +22,7 @@ class EscapeKeys {
     kExit,
     kHelp,
     kTimestamps,
+    kMonitor,
   };
   static constexpr uint8_t kDefaultEscape = 0x01;  // Ctrl-A
 

@@ -48,10 +48,52 @@ void StdioConsole::write(uint8_t byte) {
   put(static_cast<char>(byte));
 }
 
+void StdioConsole::use_monitor(std::function<std::string(std::string_view)> run_line, std::string prompt) {
+  run_monitor_line_ = std::move(run_line);
+  monitor_prompt_ = std::move(prompt);
+}
+
+void StdioConsole::put_crlf(std::string_view text) {
+  for (char c : text) {
+    if (c == '\n') put('\r');
+    put(c);
+  }
+}
+
+void StdioConsole::monitor_key(uint8_t byte) {
+  if (byte == '\r' || byte == '\n') {
+    put("\r\n");
+    const std::string line = std::move(monitor_line_);
+    monitor_line_.clear();
+    if (!line.empty()) put_crlf(run_monitor_line_(line));
+    if (in_monitor_) put(monitor_prompt_);  // the line may have been `cont` or `quit`: still here
+  } else if (byte == 0x7f || byte == 0x08) {
+    if (!monitor_line_.empty()) {
+      monitor_line_.pop_back();
+      put("\b \b");
+    }
+  } else if (byte >= 0x20 && byte < 0x7f && monitor_line_.size() < 4096) {
+    monitor_line_.push_back(static_cast<char>(byte));
+    put(static_cast<char>(byte));  // the terminal does not echo: the monitor does
+  }
+  flush();
+}
+
 bool StdioConsole::handle_key(uint8_t byte) {
-  switch (keys_.feed(byte)) {
+  const EscapeKeys::Action action = keys_.feed(byte);
+  if (in_monitor_ && action == EscapeKeys::Action::kPass) {
+    monitor_key(byte);
+    return false;
+  }
+  switch (action) {
     case EscapeKeys::Action::kPass:
       return true;
+    case EscapeKeys::Action::kMonitor:
+      if (!run_monitor_line_) return false;
+      in_monitor_ = !in_monitor_;
+      put(in_monitor_ ? "\r\nvtime monitor - type 'help' for the commands\r\n" + monitor_prompt_ : std::string("\r\n"));
+      flush();
+      return false;
     case EscapeKeys::Action::kSwallow:
       return false;
     case EscapeKeys::Action::kExit:

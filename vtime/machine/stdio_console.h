@@ -49,6 +49,11 @@ class StdioConsole final : public ConsoleBackend {
   // `escape t` stamps each output line with the host time since `clock`'s
   // now at this call; without a clock the key does nothing.
   void use_clock_for_timestamps(HostClock& clock);
+  // `escape c` switches the terminal to a monitor: typed lines go to
+  // `run_line` (its answer is printed, then `prompt`) instead of the guest,
+  // until `escape c` again. Without a monitor the key does nothing.
+  void use_monitor(std::function<std::string(std::string_view line)> run_line, std::string prompt);
+  bool in_monitor() const { return in_monitor_; }
   bool keys_active() const { return saved_.has_value(); }
   bool timestamps() const { return timestamps_; }
 
@@ -65,6 +70,8 @@ class StdioConsole final : public ConsoleBackend {
   }
   // Handles one console key; true if the byte goes to the guest.
   bool handle_key(uint8_t byte);
+  void monitor_key(uint8_t byte);  // a byte typed while in the monitor
+  void put_crlf(std::string_view text);
 
   std::optional<termios> saved_;
   EscapeKeys keys_;
@@ -74,6 +81,10 @@ class StdioConsole final : public ConsoleBackend {
   bool timestamps_ = false;
   bool at_line_start_ = true;
   bool exit_requested_ = false;
+  std::function<std::string(std::string_view)> run_monitor_line_;
+  std::string monitor_prompt_;
+  std::string monitor_line_;
+  bool in_monitor_ = false;
   char out_buf_[4096];
   size_t out_len_ = 0;
 };

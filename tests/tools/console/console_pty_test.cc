@@ -102,5 +102,26 @@ TEST_F(ConsolePty, EchrPicksAnotherEscapeKey) {
   EXPECT_EQ(s.wait_exit(), 0);
 }
 
+TEST_F(ConsolePty, CtrlACOpensTheMonitorWhereStopAndContWork) {
+  PtySession s(vtime_run({"--icount", "shift=4,sleep=off"}));
+  ASSERT_TRUE(s.started());
+  ASSERT_TRUE(s.expect("=> ")) << s.output();
+  s.type("\x01" "c");
+  ASSERT_TRUE(s.expect("(vtime) ")) << s.output();
+  s.type("info status\r");
+  ASSERT_TRUE(s.expect("VM status: running")) << s.output();
+  s.type("stop\r");
+  ASSERT_TRUE(s.expect("(vtime) ")) << s.output();
+  s.type("info status\r");
+  ASSERT_TRUE(s.expect("VM status: paused")) << s.output();
+  s.type("cont\r");
+  ASSERT_TRUE(s.expect("(vtime) ")) << s.output();
+  s.type("\x01" "c");  // back to the guest: U-Boot answers again
+  s.type("version\r");
+  ASSERT_TRUE(s.expect("U-Boot 20")) << s.output();
+  s.type("\x01x");
+  EXPECT_EQ(s.wait_exit(), 0);
+}
+
 }  // namespace
 }  // namespace vtime
