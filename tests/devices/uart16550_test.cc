@@ -166,5 +166,23 @@ TEST(Uart16550, ModemLinesReadAsReadyOutsideLoopback) {
   EXPECT_EQ(f.rd(kMsr), kMsrDcd | kMsrDsr | kMsrCts);
 }
 
+TEST(Uart16550, ABreakArrivesAsAZeroCharacterWithBreakInterruptReportedOnce) {
+  Fixture f;
+  f.wr(kFcr, kFcrEnable);
+  f.wr(kIer, kIerElsi);
+  f.console.send_break();
+  f.console.feed("a");
+  EXPECT_EQ(f.uart.poll_input(), 2u);
+  EXPECT_TRUE(f.irq.level());
+  EXPECT_EQ(f.rd(kIir) & 0x0f, kIirLineStatus);
+  const uint8_t lsr = f.rd(kLsr);
+  EXPECT_EQ(lsr & (kLsrDr | kLsrBi | kLsrFifoErr), kLsrDr | kLsrBi | kLsrFifoErr);
+  EXPECT_EQ(f.rd(kLsr) & (kLsrBi | kLsrFifoErr), 0);  // reading LSR cleared it
+  EXPECT_FALSE(f.irq.level());
+  EXPECT_EQ(f.rd(kRbr), 0);    // the break's character
+  EXPECT_EQ(f.rd(kRbr), 'a');  // then the input after it
+  EXPECT_FALSE(f.console.break_pending());
+}
+
 }  // namespace
 }  // namespace vtime

@@ -24,6 +24,8 @@ TEST(EscapeKeys, CtrlAThenAKeyIsACommand) {
   EXPECT_EQ(keys.feed('t'), Action::kTimestamps);
   EXPECT_EQ(keys.feed(0x01), Action::kSwallow);
   EXPECT_EQ(keys.feed('c'), Action::kMonitor);
+  EXPECT_EQ(keys.feed(0x01), Action::kSwallow);
+  EXPECT_EQ(keys.feed('b'), Action::kBreak);
   EXPECT_EQ(keys.feed('x'), Action::kPass);  // no escape before it: an ordinary x
 }
 

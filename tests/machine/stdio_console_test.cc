@@ -127,6 +127,11 @@ TEST(StdioConsoleOnATerminal, EscapeKeysExitHelpAndALiteralCtrlA) {
   pty.type("\x01hq\x01\x01z");
   EXPECT_EQ(poll_all(console), "q\x01z");
   EXPECT_NE(pty.read_all().find("C-a x    exit vtime"), std::string::npos);
+  EXPECT_FALSE(console.take_break());
+  pty.type("\x01" "b");
+  poll_all(console);
+  EXPECT_TRUE(console.take_break());
+  EXPECT_FALSE(console.take_break());  // once per break
   pty.type("\x01xafter");
   EXPECT_EQ(poll_all(console), "");  // nothing is read after the exit key
   EXPECT_EQ(exits, 1);

@@ -21,6 +21,9 @@ class ConsoleBackend {
   virtual std::optional<uint8_t> poll_input() = 0;
   // Pushes buffered output to its destination (run loop: before sleeping, at exit).
   virtual void flush() {}
+  // True once per break the user sent (the line held low: QEMU's C-a b) since
+  // the last call; a serial device delivers it as a break condition.
+  virtual bool take_break() { return false; }
   // A file descriptor that becomes readable when input arrives, for a run loop
   // that sleeps in poll(); -1 when there is none.
   virtual int input_fd() const { return -1; }
@@ -39,13 +42,21 @@ class BufferConsole final : public ConsoleBackend {
   void feed(std::string_view bytes) {
     for (char c : bytes) input_.push_back(static_cast<uint8_t>(c));
   }
+  void send_break() { break_ = true; }
+  bool take_break() override {
+    const bool b = break_;
+    break_ = false;
+    return b;
+  }
   const std::string& output() const { return output_; }
   size_t pending_input() const { return input_.size(); }
+  bool break_pending() const { return break_; }
   void clear_output() { output_.clear(); }
 
  private:
   std::string output_;
   std::deque<uint8_t> input_;
+  bool break_ = false;
 };
 
 }  // namespace vtime

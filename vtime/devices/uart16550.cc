@@ -1,5 +1,7 @@
 #include "vtime/devices/uart16550.h"
 
+#include <algorithm>
+
 namespace vtime {
 
 using namespace uart_reg;
@@ -54,13 +56,19 @@ size_t Uart16550::poll_input() {
   if (loopback()) return 0;  // the receiver listens to the transmitter only
   size_t taken = 0;
   rx_idle_ = false;
+  // A break the user sent arrives as a 0 character with BI (PC16550D: one
+  // character of zeros goes into the FIFO per break).
+  if (rx_.size() < rx_capacity() && console_.take_break()) {
+    rx_.push_back({0, true});
+    ++taken;
+  }
   while (rx_.size() < rx_capacity()) {
     const auto byte = console_.poll_input();
     if (!byte) {
       rx_idle_ = true;
       break;
     }
-    rx_.push_back(*byte);
+    rx_.push_back({*byte});
     ++taken;
   }
   update_irq();
@@ -69,7 +77,7 @@ size_t Uart16550::poll_input() {
 
 uint8_t Uart16550::read_rbr() {
   if (rx_.empty()) return 0;
-  const uint8_t byte = rx_.front();
+  const uint8_t byte = rx_.front().byte;
   rx_.pop_front();
   return byte;
 }
@@ -84,7 +92,12 @@ uint8_t Uart16550::read_lsr() {
   uint8_t lsr = kLsrThre | kLsrTemt;  // transmission is instantaneous
   if (!rx_.empty()) lsr |= kLsrDr;
   if (overrun_) lsr |= kLsrOe;
+  if (break_at_head()) lsr |= kLsrBi;
+  if (fifo_enabled() && std::any_of(rx_.begin(), rx_.end(), [](const RxChar& c) { return c.brk; })) {
+    lsr |= kLsrFifoErr;
+  }
   overrun_ = false;  // reading LSR clears the error bits
+  if (break_at_head()) rx_.front().brk = false;  // BI is reported once; the 0 byte stays
   return lsr;
 }
 
@@ -133,7 +146,7 @@ void Uart16550::receive(uint8_t byte) {
     overrun_ = true;  // the new character is lost
     return;
   }
-  rx_.push_back(byte);
+  rx_.push_back({byte});
 }
 
 size_t Uart16550::rx_trigger() const {
@@ -144,7 +157,7 @@ size_t Uart16550::rx_trigger() const {
 
 uint8_t Uart16550::pending_interrupt() const {
   // Priority order of PC16550D table IV.
-  if ((ier_ & kIerElsi) != 0 && overrun_) return kIirLineStatus;
+  if ((ier_ & kIerElsi) != 0 && (overrun_ || break_at_head())) return kIirLineStatus;
   if ((ier_ & kIerErbfi) != 0 && !rx_.empty()) {
     if (rx_.size() >= rx_trigger()) return kIirRxData;
     if (rx_idle_ || loopback()) return kIirRxTimeout;

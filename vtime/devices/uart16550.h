@@ -6,7 +6,7 @@
 // pulled from the backend by poll_input(), called by the run loop, only while
 // the receive FIFO has room (the console is flow-controlled, never overruns).
 // Leaves out: modem-status interrupts (the modem lines never change except in
-// loopback), parity/framing/break errors (a console cannot produce them), and
+// loopback), parity and framing errors (a console cannot produce them), and
 // the 4-character receive timeout's timing (see rx_timeout below).
 #pragma once
 
@@ -58,6 +58,8 @@ inline constexpr uint8_t kMcrMask = 0x1f;
 
 inline constexpr uint8_t kLsrDr = 0x01;
 inline constexpr uint8_t kLsrOe = 0x02;
+inline constexpr uint8_t kLsrBi = 0x10;       // break interrupt: the head character is a break
+inline constexpr uint8_t kLsrFifoErr = 0x80;  // FIFO mode: a break is somewhere in the FIFO
 inline constexpr uint8_t kLsrThre = 0x20;
 inline constexpr uint8_t kLsrTemt = 0x40;
 
@@ -112,7 +114,14 @@ class Uart16550 final : public MmioDevice {
   GuestLog& log_;
   ConsoleBackend& console_;
   IrqLine& irq_;
-  std::deque<uint8_t> rx_;
+  // A received character; `brk` marks the 0 byte a break condition leaves,
+  // which LSR.BI reports once it reaches the head of the FIFO.
+  struct RxChar {
+    uint8_t byte;
+    bool brk = false;
+  };
+  std::deque<RxChar> rx_;
+  bool break_at_head() const { return !rx_.empty() && rx_.front().brk; }
   uint8_t ier_ = 0;
   uint8_t fcr_ = 0;  // FIFO enable and trigger bits as last written
   uint8_t lcr_ = 0;

@@ -27,6 +27,7 @@ class ConsoleFlusher final : public ConsoleBackend {
   std::optional<uint8_t> poll_input() override { return backend_.poll_input(); }
   void flush() override;
   int input_fd() const override { return backend_.input_fd(); }
+  bool take_break() override { return backend_.take_break(); }
 
   bool pending() const { return pending_; }
 

@@ -17,6 +17,7 @@ EscapeKeys::Action EscapeKeys::feed(uint8_t byte) {
     case 'h': return Action::kHelp;
     case 't': return Action::kTimestamps;
     case 'c': return Action::kMonitor;
+    case 'b': return Action::kBreak;
     default: return Action::kSwallow;
   }
 }
@@ -32,7 +33,8 @@ std::string EscapeKeys::help() const {
   for (const auto& [key, what] : {std::pair{"h", "print this help"},
                                   std::pair{"x", "exit vtime (the report is printed)"},
                                   std::pair{"t", "toggle console timestamps"},
-                                  std::pair{"c", "switch between the console and the monitor"}}) {
+                                  std::pair{"c", "switch between the console and the monitor"},
+                                  std::pair{"b", "send a break"}}) {
     out += fmt::format("{} {}    {}\r\n", k, key, what);
   }
   out += fmt::format("{} {}  send {}\r\n", k, k, k);

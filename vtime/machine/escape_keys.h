@@ -2,7 +2,7 @@
 // over the bytes typed at the terminal. The escape key (Ctrl-A unless the user
 // picks another, as with QEMU's -echr) followed by
 //   x  exit          h  this help       t  toggle console timestamps
-//   c  switch between the guest's console and the monitor
+//   c  switch between the guest's console and the monitor   b  send a break
 //   the escape key again: send the escape key itself to the guest
 // Every other byte goes to the guest unchanged; an unknown key after the
 // escape is dropped (as QEMU does). Only a terminal gets this treatment: bytes
@@ -23,6 +23,7 @@ class EscapeKeys {
     kHelp,
     kTimestamps,
     kMonitor,
+    kBreak,
   };
   static constexpr uint8_t kDefaultEscape = 0x01;  // Ctrl-A
 

@@ -88,6 +88,9 @@ bool StdioConsole::handle_key(uint8_t byte) {
   switch (action) {
     case EscapeKeys::Action::kPass:
       return true;
+    case EscapeKeys::Action::kBreak:
+      break_pending_ = true;
+      return false;
     case EscapeKeys::Action::kMonitor:
       if (!run_monitor_line_) return false;
       in_monitor_ = !in_monitor_;

@@ -18,6 +18,7 @@
 #include <functional>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "vtime/devices/console_backend.h"
 #include "vtime/machine/escape_keys.h"
@@ -38,6 +39,7 @@ class StdioConsole final : public ConsoleBackend {
   std::optional<uint8_t> poll_input() override;
   void flush() override;
   int input_fd() const override { return eof_ ? -1 : in_fd_; }
+  bool take_break() override { return std::exchange(break_pending_, false); }
 
   // Idempotent; also safe to call from an exit path before the destructor.
   void restore_terminal();
@@ -85,6 +87,7 @@ class StdioConsole final : public ConsoleBackend {
   std::string monitor_prompt_;
   std::string monitor_line_;
   bool in_monitor_ = false;
+  bool break_pending_ = false;  // `escape b`
   char out_buf_[4096];
   size_t out_len_ = 0;
 };
