@@ -1,10 +1,16 @@
-// A host thread that spins on a core for as long as it lives: load that
-// competes with a child process for the CPU, so host time and preemption points
-// differ from an idle host's. The constructor returns once the thread spins.
+// A host thread that spins on one core for as long as it lives, and keeps the
+// thread that created it on that same core: a child process spawned meanwhile
+// inherits the pinning and has to share the core with the spinner, so it is
+// preempted at points no idle run sees. The creator's CPU set comes back when
+// the object goes. The constructor returns once the thread spins.
 #pragma once
+
+#include <pthread.h>
+#include <sched.h>
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <stop_token>
 #include <thread>
 
@@ -12,10 +18,29 @@ namespace vtime {
 
 class BusyHostThread {
  public:
-  BusyHostThread() : thread_([this](std::stop_token stop) { spin(stop); }) {
+  BusyHostThread() {
+    cpu_set_t core;
+    CPU_ZERO(&core);
+    const int cpu = sched_getcpu();
+    CPU_SET(cpu >= 0 ? cpu : 0, &core);
+    if (pthread_getaffinity_np(pthread_self(), sizeof saved_, &saved_) == 0) {
+      pinned_ = pthread_setaffinity_np(pthread_self(), sizeof core, &core) == 0;
+    }
+    thread_.emplace([this, core](std::stop_token stop) {
+      pthread_setaffinity_np(pthread_self(), sizeof core, &core);
+      spin(stop);
+    });
     while (spins_.load(std::memory_order_acquire) == 0) {
     }
   }
+
+  ~BusyHostThread() {
+    thread_.reset();  // stops and joins
+    if (pinned_) pthread_setaffinity_np(pthread_self(), sizeof saved_, &saved_);
+  }
+
+  BusyHostThread(const BusyHostThread&) = delete;
+  BusyHostThread& operator=(const BusyHostThread&) = delete;
 
  private:
   void spin(const std::stop_token& stop) {
@@ -26,8 +51,10 @@ class BusyHostThread {
     }
   }
 
+  cpu_set_t saved_{};
+  bool pinned_ = false;
   std::atomic<uint64_t> spins_{0};
-  std::jthread thread_;  // last: joined before spins_ goes
+  std::optional<std::jthread> thread_;
 };
 
 }  // namespace vtime
