@@ -13,8 +13,9 @@
 #define IPI_EVERY 40     /* iterations between two IPIs a hart sends */
 #define WFI_EVERY 100    /* iterations between two WFIs */
 #define SHARED_WORDS 64
-#define TIMER_PERIOD 500 /* ticks: 50 us, long enough for QEMU's 1/n-rate harts */
-#define WAIT_LIMIT (CLINT_TICKS_PER_SECOND / 2)
+#define MIN_TIMER_PERIOD 500 /* ticks: 50 us */
+#define CALIBRATION_LOOPS 1024 /* of 2 instructions */
+#define WAIT_LIMIT_PERIODS 10000
 
 typedef struct {
   uint64_t hash;              /* what the work loop observed */
@@ -45,6 +46,7 @@ static volatile uint64_t go;
 static volatile uint64_t finished; /* harts done sending */
 static volatile uint64_t published;
 static uint32_t harts;
+static uint64_t timer_period; /* ticks, set by hart 0 before the start signal */
 
 /* FNV-1a's step on a whole 64-bit word, then a shift so that high bits reach low ones. */
 static uint64_t fold(uint64_t h, uint64_t v) {
@@ -98,7 +100,7 @@ static void on_timer(rt_trap_frame* f) {
   s->irq_hash = fold(s->irq_hash, now);
   if (now < s->deadline) s->timer_early++;
   s->timer_irqs++;
-  s->deadline += TIMER_PERIOD; /* from the intended deadline: no drift */
+  s->deadline += timer_period; /* from the intended deadline: no drift */
   clint_set_mtimecmp(me, s->deadline);
 }
 
@@ -122,9 +124,9 @@ static void send_ipi(hart_state* s, uint32_t target) {
 }
 
 /* Sleeps (interrupts on: the timer wakes every period) until *word == want;
- * ends the run if that takes half a second of guest time. */
+ * ends the run if that takes WAIT_LIMIT_PERIODS timer periods. */
 static void wait_for(volatile uint64_t* word, uint64_t want, const char* what) {
-  uint64_t limit = clint_mtime() + WAIT_LIMIT;
+  uint64_t limit = clint_mtime() + WAIT_LIMIT_PERIODS * timer_period;
   while (*word != want) {
     if (clint_mtime() > limit) {
       rt_printf("race: hart %lu gave up waiting for %s (%lu of %lu)\n", rt_hartid(), what, *word,
@@ -137,7 +139,7 @@ static void wait_for(volatile uint64_t* word, uint64_t want, const char* what) {
 
 static void start_timer(uint32_t me, hart_state* s) {
   s->start = clint_mtime();
-  s->deadline = s->start + TIMER_PERIOD;
+  s->deadline = s->start + timer_period;
   clint_set_mtimecmp(me, s->deadline);
   csr_set(mie, MIE_MSIE | MIE_MTIE);
   rt_irq_enable();
@@ -220,7 +222,7 @@ static void check_invariants(void) {
     CHECK("an msip entry per IPI at most", s->ipi_entries <= s->ipis_received + 1);
     CHECK_EQ("no timer interrupt early", s->timer_early, 0);
     CHECK("timer interrupts kept up with mtime",
-          s->timer_irqs + 1 >= (s->end - s->start) / TIMER_PERIOD && s->timer_irqs > 0);
+          s->timer_irqs + 1 >= (s->end - s->start) / timer_period && s->timer_irqs > 0);
   }
   CHECK_EQ("IPIs received == sent", received, sent);
   CHECK_EQ("IPIs sent", sent, harts > 1 ? (uint64_t)harts * (ITERATIONS / IPI_EVERY) : 0);
@@ -231,10 +233,22 @@ static void check_invariants(void) {
   rt_check_group_end();
 }
 
+/* A timer period of at least 4,096 instructions of a lone hart (at least
+ * 50 us), so the handlers never take the whole period, whatever the shift. */
+static uint64_t calibrated_timer_period(void) {
+  uint64_t loops = CALIBRATION_LOOPS;
+  uint64_t start = clint_mtime();
+  __asm__ volatile("1: addi %0, %0, -1\nbnez %0, 1b" : "+r"(loops));
+  uint64_t period = 2 * (clint_mtime() - start);
+  return period > MIN_TIMER_PERIOD ? period : MIN_TIMER_PERIOD;
+}
+
 int guest_main(void) {
   harts = fdt_count_cpus(rt_dtb());
   if (harts == 0 || harts > RT_MAX_HARTS) harts = 1;
-  rt_printf("race: %u harts, %u iterations each\n", harts, ITERATIONS);
+  timer_period = calibrated_timer_period();
+  rt_printf("race: %u harts, %u iterations each, a timer interrupt every %lu ticks\n", harts,
+            ITERATIONS, timer_period);
   rt_set_irq_handler(IRQ_M_TIMER, on_timer);
   rt_set_irq_handler(IRQ_M_SOFT, on_ipi);
   __asm__ volatile("fence rw, rw" ::: "memory");
