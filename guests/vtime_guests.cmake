@@ -3,14 +3,18 @@
 # target that embeds a guest (tools/vtime) may include it too - it is include-safe.
 #
 #   vtime_add_guest(NAME SOURCES... [HARTS n] [FLAGS extra-gcc-flags...]
-#                   [BOARD_ONLY] [BOARD_ARGS vtime-run-options...])
+#                   [BOARD_ONLY] [NO_EXPECTED] [BOARD_ARGS vtime-run-options...])
 #       -> ${VTIME_GUEST_BINARY_DIR}/NAME.elf (with debug info), NAME.stripped.elf and
 #          NAME.bin (raw image for 0x8000_0000), target guest_NAME,
 #          listed in the global property VTIME_GUESTS (see vtime_guest_info).
 #       BOARD_ONLY: the guest needs devices only vtime's board has (no QEMU test).
+#       NO_EXPECTED: the output depends on how harts interleave (it is only
+#         compared between runs), so there is no tests/guests/expected text and no
+#         board.guest.NAME / qemu.guest.NAME test; the guest must still run on QEMU.
 #       BOARD_ARGS: extra `vtime run` options for its board test (e.g. --pvclock).
 #   vtime_guest_info(NAME ELF_VAR BIN_VAR HARTS_VAR)
 #   vtime_guest_board_info(NAME BOARD_ONLY_VAR BOARD_ARGS_VAR)
+#   vtime_guest_has_expected(NAME HAS_EXPECTED_VAR)
 #   vtime_embed_guest(NAME TARGET target [SYMBOL kDefaultGuest] [FORMAT ELF|BIN])
 #       -> adds a generated .cc (from NAME.stripped.elf, or NAME.bin) defining
 #          extern const unsigned char SYMBOL[]; extern const std::size_t SYMBOLSize;
@@ -56,7 +60,7 @@ function(vtime_add_guest name)
   if(NOT VTIME_GUESTS_ENABLED)
     return()
   endif()
-  cmake_parse_arguments(ARG "BOARD_ONLY" "HARTS" "SOURCES;FLAGS;BOARD_ARGS" ${ARGN})
+  cmake_parse_arguments(ARG "BOARD_ONLY;NO_EXPECTED" "HARTS" "SOURCES;FLAGS;BOARD_ARGS" ${ARGN})
   list(APPEND ARG_SOURCES ${ARG_UNPARSED_ARGUMENTS})
   if(NOT ARG_HARTS)
     set(ARG_HARTS 1)
@@ -90,6 +94,7 @@ function(vtime_add_guest name)
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BIN ${bin})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_HARTS ${ARG_HARTS})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ONLY ${ARG_BOARD_ONLY})
+  set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_NO_EXPECTED ${ARG_NO_EXPECTED})
   set_property(GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ARGS "${ARG_BOARD_ARGS}")
 endfunction()
 
@@ -100,6 +105,16 @@ function(vtime_guest_board_info name board_only_var board_args_var)
   get_property(board_args GLOBAL PROPERTY VTIME_GUEST_${name}_BOARD_ARGS)
   set(${board_only_var} ${board_only} PARENT_SCOPE)
   set(${board_args_var} "${board_args}" PARENT_SCOPE)
+endfunction()
+
+# HAS_EXPECTED_VAR: TRUE unless the guest was added with NO_EXPECTED.
+function(vtime_guest_has_expected name has_expected_var)
+  get_property(no_expected GLOBAL PROPERTY VTIME_GUEST_${name}_NO_EXPECTED)
+  if(no_expected)
+    set(${has_expected_var} FALSE PARENT_SCOPE)
+  else()
+    set(${has_expected_var} TRUE PARENT_SCOPE)
+  endif()
 endfunction()
 
 function(vtime_guest_info name elf_var bin_var harts_var)
