@@ -183,6 +183,8 @@ int run_command(std::span<const std::string> args) {
   monitor::Hmp console_monitor(actions);  // C-a c
   console.use_monitor([&console_monitor](std::string_view line) { return console_monitor.execute(line); },
                       std::string(monitor::Hmp::kPrompt));
+  if (request.monitor_on_stdio) console.start_in_monitor();
+  if (request.start_paused && request.monitor_on_stdio) machine.pause();
   if (!request.hmp_endpoints.empty() || !request.qmp_endpoints.empty()) {
     monitors.emplace(actions, host);
     for (const auto& [endpoints, protocol] : {std::pair{&request.hmp_endpoints, monitor::Protocol::kHmp},

@@ -187,11 +187,17 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     for (const std::string& spec : *specs) {
       Result<monitor::Endpoint> e = monitor::parse_endpoint(spec, option);
       if (!e) return {Error{e.error()}, false};
+      if (e->kind == monitor::Endpoint::Kind::kStdio) {
+        if (out == &request.qmp_endpoints) return {Error{"--qmp: 'stdio' is not offered: use a unix: or tcp: socket"}, false};
+        request.monitor_on_stdio = true;
+        continue;
+      }
       out->push_back(*e);
     }
   }
   request.start_paused = start_paused;
-  if (request.start_paused && request.hmp_endpoints.empty() && request.qmp_endpoints.empty()) {
+  if (request.start_paused && request.hmp_endpoints.empty() && request.qmp_endpoints.empty() &&
+      !request.monitor_on_stdio) {
     return {Error{"-S starts the guest paused: it needs --monitor or --qmp to say cont"}, false};
   }
   if (echr_option->count() > 0) {

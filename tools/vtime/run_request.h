@@ -40,7 +40,8 @@ struct RunRequest {
   // --monitor / --qmp: where the human and the machine monitor listen.
   std::vector<monitor::Endpoint> hmp_endpoints;
   std::vector<monitor::Endpoint> qmp_endpoints;
-  bool start_paused = false;  // -S: wait for the monitor's cont
+  bool monitor_on_stdio = false;  // --monitor stdio: the terminal starts in the monitor
+  bool start_paused = false;      // -S: wait for the monitor's cont
 };
 
 inline constexpr unsigned kMaxHarts = 8;

@@ -53,6 +53,13 @@ void StdioConsole::use_monitor(std::function<std::string(std::string_view)> run_
   monitor_prompt_ = std::move(prompt);
 }
 
+void StdioConsole::start_in_monitor() {
+  if (!run_monitor_line_ || in_monitor_) return;
+  in_monitor_ = true;
+  put("vtime monitor - type 'help' for the commands\r\n" + monitor_prompt_);
+  flush();
+}
+
 void StdioConsole::put_crlf(std::string_view text) {
   for (char c : text) {
     if (c == '\n') put('\r');
@@ -133,7 +140,12 @@ std::optional<uint8_t> StdioConsole::poll_input() {
     const ssize_t n = ::read(in_fd_, &byte, 1);
     if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) eof_ = true;  // no more input
     if (n != 1) return std::nullopt;
-    if (!keys_active() || handle_key(byte)) return byte;
+    if (!keys_active()) {
+      if (!in_monitor_) return byte;
+      monitor_key(byte);  // a pipe into the monitor: no keys, every line a command
+      continue;
+    }
+    if (handle_key(byte)) return byte;
   }
   return std::nullopt;
 }

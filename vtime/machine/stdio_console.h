@@ -56,6 +56,9 @@ class StdioConsole final : public ConsoleBackend {
   // until `escape c` again. Without a monitor the key does nothing.
   void use_monitor(std::function<std::string(std::string_view line)> run_line, std::string prompt);
   bool in_monitor() const { return in_monitor_; }
+  // The terminal (or a pipe: then every input line is a monitor command)
+  // starts in the monitor; after use_monitor().
+  void start_in_monitor();
   bool keys_active() const { return saved_.has_value(); }
   bool timestamps() const { return timestamps_; }
 

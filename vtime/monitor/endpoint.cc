@@ -28,6 +28,11 @@ Result<Endpoint> parse_endpoint(std::string_view spec, std::string_view option) 
                              "tcp:127.0.0.1:4444,server=on,wait=off)",
                              option, spec, why)};
   };
+  if (spec == "stdio") {
+    Endpoint stdio;
+    stdio.kind = Endpoint::Kind::kStdio;
+    return stdio;
+  }
   const std::vector<std::string_view> parts = split(spec, ',');
   Endpoint e;
   const std::string_view where = parts[0];
@@ -50,7 +55,7 @@ Result<Endpoint> parse_endpoint(std::string_view spec, std::string_view option) 
     }
     e.port = static_cast<uint16_t>(value);
   } else {
-    return bad("is neither unix:PATH nor tcp:HOST:PORT");
+    return bad("is neither unix:PATH, tcp:HOST:PORT nor stdio");
   }
   bool server = false;
   for (size_t i = 1; i < parts.size(); ++i) {

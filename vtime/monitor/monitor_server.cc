@@ -38,6 +38,7 @@ MonitorServer::~MonitorServer() { close_all(); }
 
 Status MonitorServer::listen(Protocol protocol, const Endpoint& e) {
   Listener l{.fd = -1, .protocol = protocol, .unix_path = {}, .port = 0};
+  if (e.kind == Endpoint::Kind::kStdio) return Error{"the terminal is the console's: it is not a socket to listen on"};
   const auto fail = [&](std::string_view what) {
     const std::string where = e.kind == Endpoint::Kind::kUnix ? "unix:" + e.path : fmt::format("tcp:{}:{}", e.host, e.port);
     const std::string msg = fmt::format("cannot listen on {}: {} ({})", where, what, std::strerror(errno));
