@@ -8,9 +8,10 @@
 #          NAME.bin (raw image for 0x8000_0000), target guest_NAME,
 #          listed in the global property VTIME_GUESTS (see vtime_guest_info).
 #       BOARD_ONLY: the guest needs devices only vtime's board has (no QEMU test).
-#       NO_EXPECTED: the output depends on how harts interleave (it is only
-#         compared between runs), so there is no tests/guests/expected text and no
-#         board.guest.NAME / qemu.guest.NAME test; the guest must still run on QEMU.
+#       NO_EXPECTED: no tests/guests/expected text and no board.guest.NAME /
+#         qemu.guest.NAME test: the output depends on how harts interleave (it is
+#         only compared between runs), or the guest is a benchmark's load; the
+#         guest must still run on QEMU.
 #       BOARD_ARGS: extra `vtime run` options for its board test (e.g. --pvclock).
 #   vtime_guest_info(NAME ELF_VAR BIN_VAR HARTS_VAR)
 #   vtime_guest_board_info(NAME BOARD_ONLY_VAR BOARD_ARGS_VAR)
