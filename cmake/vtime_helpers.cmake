@@ -12,26 +12,43 @@ if(VTIME_SANITIZE)
   add_link_options(-fsanitize=${VTIME_SANITIZE})
 endif()
 
-# vtime_library(NAME SOURCES... [DEPS targets...]): the folder's one library target, vtime_NAME.
+# vtime_library(NAME SOURCES... [DEPS targets...] [INSTALL] [INTERNAL headers...]):
+# the folder's one library target, vtime_NAME (alias vtime::NAME).
 # With GLOB, every .cc in the folder is a source (so adding a file needs no CMake
 # edit); a folder with headers only becomes an INTERFACE library.
+# INSTALL: part of the installed package (libvtime): the target is exported as
+# vtime::NAME and the folder's headers go to include/vtime/NAME, except the
+# INTERNAL ones (implementation details no user includes).
 function(vtime_library name)
-  cmake_parse_arguments(ARG "GLOB" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "GLOB;INSTALL" "" "SOURCES;DEPS;INTERNAL" ${ARGN})
   if(ARG_GLOB)
     file(GLOB globbed CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.cc)
     list(APPEND ARG_SOURCES ${globbed})
   endif()
+  set(include_root $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}> $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
   if(ARG_SOURCES)
     add_library(vtime_${name} ${ARG_SOURCES})
-    target_include_directories(vtime_${name} PUBLIC ${PROJECT_SOURCE_DIR})
+    target_include_directories(vtime_${name} PUBLIC ${include_root})
     target_compile_options(vtime_${name} PRIVATE ${VTIME_WARNINGS})
     target_link_libraries(vtime_${name} PUBLIC ${ARG_DEPS})
   else()
     add_library(vtime_${name} INTERFACE)
-    target_include_directories(vtime_${name} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_include_directories(vtime_${name} INTERFACE ${include_root})
     target_link_libraries(vtime_${name} INTERFACE ${ARG_DEPS})
   endif()
   add_library(vtime::${name} ALIAS vtime_${name})
+  if(ARG_INSTALL)
+    set_target_properties(vtime_${name} PROPERTIES EXPORT_NAME ${name})
+    install(TARGETS vtime_${name} EXPORT vtimeTargets
+            ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
+            LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
+            RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+    file(GLOB headers CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/*.h)
+    foreach(internal ${ARG_INTERNAL})
+      list(REMOVE_ITEM headers ${CMAKE_CURRENT_SOURCE_DIR}/${internal})
+    endforeach()
+    install(FILES ${headers} DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/vtime/${name})
+  endif()
 endfunction()
 
 # vtime_test(NAME SOURCES... DEPS targets...): one GoogleTest executable, NAME_tests,
