@@ -4,13 +4,24 @@
 # guests/linux/kernel.config. The result is cached outside the clone, keyed by the source
 # package version and the fragment's hash, so a warm cache costs nothing; the cache can be
 # deleted at any time. Prints the Image path on stdout (build progress goes to stderr).
+#   build-linux.sh            build unless cached, then print the path
+#   build-linux.sh --cached   print the path if cached; otherwise say so and exit 3
 set -euo pipefail
+cached_only=false
+case ${1:-} in
+  "") ;;
+  --cached) cached_only=true ;;
+  *) echo "build-linux: unknown argument '$1' (the only option is --cached)" >&2; exit 2 ;;
+esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 fragment=$root/guests/linux/kernel.config
 tarball=/usr/src/linux-source-6.1.tar.xz
 
 fail() { echo "build-linux: $*" >&2; exit 1; }
+not_cached() { echo "build-linux: $*" >&2; exit 3; }
 
+$cached_only && ! dpkg-query -W linux-source-6.1 >/dev/null 2>&1 &&
+  not_cached "linux-source-6.1 is not installed, so no kernel is cached (scripts/install-deps.sh)."
 [[ -r $tarball ]] || fail "$tarball is missing; install linux-source-6.1 (scripts/install-deps.sh)."
 command -v riscv64-linux-gnu-gcc >/dev/null ||
   fail "riscv64-linux-gnu-gcc is missing; install gcc-riscv64-linux-gnu (scripts/install-deps.sh)."
@@ -23,6 +34,7 @@ if [[ -f $image ]]; then
   echo "$image"
   exit 0
 fi
+$cached_only && not_cached "no kernel cached at $image; build it with scripts/build-linux.sh."
 
 mkdir -p "$out"
 src=$out/src
@@ -35,6 +47,10 @@ if [[ ! -f $out/.unpacked ]]; then
   touch "$out/.unpacked"
 fi
 
+# Fixed build stamps: the same source and fragment give the same Image on any machine,
+# so the version banner in boot logs does not depend on who built it or when.
+export KBUILD_BUILD_TIMESTAMP="Thu Jan  1 00:00:00 UTC 1970" KBUILD_BUILD_VERSION=1
+export KBUILD_BUILD_USER=vtime KBUILD_BUILD_HOST=vtime
 kmake() { nice -n 10 make -C "$src" ARCH=riscv CROSS_COMPILE=riscv64-linux-gnu- "$@"; }
 log=$out/build.log
 : >"$log"
