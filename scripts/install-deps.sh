@@ -9,6 +9,9 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev libfdt-dev libelf-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   u-boot-qemu opensbi qemu-system-misc python3
+  # The Linux guest (scripts/build-linux.sh) and its static probe in a cpio initrd.
+  linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+  bc flex bison cpio libssl-dev
 )
 
 missing=()

@@ -122,6 +122,17 @@ TEST(DeviceTree, BootargsAppearOnlyWhenGiven) {
   EXPECT_EQ(with.str("/chosen", "bootargs"), S("console=ttyS0\0", 14));
 }
 
+TEST(DeviceTree, InitrdRangeAppearsInChosenAsSixtyFourBitCellsOnlyWhenGiven) {
+  Tree without = build(two_harts());
+  EXPECT_FALSE(without.has("/chosen", "linux,initrd-start"));
+  EXPECT_FALSE(without.has("/chosen", "linux,initrd-end"));
+  DeviceTreeConfig c = two_harts();
+  c.initrd = InitrdRange{.start = 0x8420'0000, .end = 0x1'0000'1234};
+  Tree with = build(c);
+  EXPECT_EQ(with.cells("/chosen", "linux,initrd-start"), (std::vector<uint32_t>{0, 0x8420'0000}));
+  EXPECT_EQ(with.cells("/chosen", "linux,initrd-end"), (std::vector<uint32_t>{1, 0x1234}));
+}
+
 TEST(DeviceTree, ContainsOnlyTheDevicesTheBoardHas) {
   Tree t = build(two_harts());
   std::vector<std::string> soc_children;

@@ -282,5 +282,64 @@ TEST_F(LoaderFiles, UnreadableFileIsRejected) {
   EXPECT_NE(r.error().find("cannot be opened"), std::string::npos);
 }
 
+ImageFile initrd_of(size_t bytes) {
+  std::vector<uint8_t> data(bytes, 0);
+  data.front() = 0x30;  // a cpio "070701" header starts with '0'
+  return {.label = "-initrd file 'rd'", .bytes = std::move(data)};
+}
+
+TEST(Initrd, StartsHalfwayIntoRamAboveTheKernelAtMost128MiB) {
+  EXPECT_EQ(initrd_start_for(0x8020'0000, 128ull << 20), 0x8420'0000u);
+  EXPECT_EQ(initrd_start_for(0x8020'0000, 256ull << 20), 0x8820'0000u);
+  EXPECT_EQ(initrd_start_for(0x8020'0000, 2ull << 30), 0x8820'0000u);
+  EXPECT_EQ(initrd_start_for(0x8000'0000, 16ull << 20), 0x8080'0000u);
+}
+
+TEST(Initrd, IsLoadedAboveAKernelThatFollowsTheFirmware) {
+  Fixture f;
+  auto plan = load_boot_images(
+      f.map, {.bios = image({1, 2, 3, 4}), .kernel = image({5, 6, 7, 8}), .initrd = initrd_of(64)}, kRam);
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  ASSERT_TRUE(plan->initrd.has_value());
+  const uint64_t start = kRam + (2u << 20) + kRamSize / 2;  // kernel at 2 MiB, then half of RAM
+  EXPECT_EQ(plan->initrd->low, start);
+  EXPECT_EQ(plan->initrd->high, start + 64);
+  EXPECT_EQ(f.word(start), 0x30u);
+  EXPECT_EQ(f.word(kRam + (2u << 20)), 0x08070605u);  // the kernel is untouched
+}
+
+TEST(Initrd, ExactlyFillingTheEndOfRamFits) {
+  Fixture f;
+  auto plan = load_boot_images(f.map, {.kernel = image({1}), .initrd = initrd_of(kRamSize / 2)}, kRam);
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  EXPECT_EQ(plan->initrd->high, kRam + kRamSize);
+}
+
+TEST(Initrd, OneByteTooLargeForRamIsRejectedInOneSentence) {
+  Fixture f;
+  auto plan = load_boot_images(f.map, {.kernel = image({1}), .initrd = initrd_of(kRamSize / 2 + 1)}, kRam);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error(),
+            "-initrd file 'rd' (8388609 bytes) does not fit in RAM: it goes at 0x80800000 and RAM "
+            "ends at 0x81000000; give more RAM with -m");
+  EXPECT_EQ(f.word(kRam + kRamSize / 2), 0u);
+}
+
+TEST(Initrd, AKernelReachingItsStartIsRejected) {
+  Fixture f;
+  auto plan = load_boot_images(
+      f.map, {.kernel = image(std::vector<uint8_t>(kRamSize / 2 + 16, 1)), .initrd = initrd_of(16)}, kRam);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.error().find("-initrd file 'rd' has its raw contents at [0x80800000, 0x80800010) "
+                              "which overlaps"), std::string::npos) << plan.error();
+}
+
+TEST(Initrd, NeedsAKernel) {
+  Fixture f;
+  auto plan = load_boot_images(f.map, {.bios = image({1}), .initrd = initrd_of(16)}, kRam);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error(), "-initrd file 'rd' needs a kernel to boot with it (-kernel)");
+}
+
 }  // namespace
 }  // namespace vtime

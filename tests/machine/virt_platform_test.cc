@@ -136,6 +136,35 @@ TEST(VirtPlatform, ImagesThatReachTheDeviceTreeAreRejected) {
   EXPECT_NE(plan.error().find("reach the device tree"), std::string::npos);
 }
 
+TEST(VirtPlatform, InitrdIsLoadedAndAnnouncedInTheDeviceTree) {
+  Fixture f;  // 128 MiB: the initrd goes 64 MiB above the kernel, QEMU's spot
+  auto plan = f.platform->prepare_boot(
+      {.bios = ImageFile{.label = "fw", .bytes = {0x6f, 0, 0, 0}},
+       .kernel = ImageFile{.label = "k", .bytes = {0x6f, 0, 0, 0}},
+       .initrd = ImageFile{.label = "rd", .bytes = {'0', '7', '0', '7', '0', '1'}}});
+  ASSERT_TRUE(plan.ok()) << plan.error();
+  EXPECT_EQ(f.bus().read(0x8420'0000, 4).value, 0x3730'3730u);  // "0707"
+  const void* dtb = f.platform->device_tree().data();
+  const int chosen = fdt_path_offset(dtb, "/chosen");
+  int len = 0;
+  const auto* start = static_cast<const fdt64_t*>(fdt_getprop(dtb, chosen, "linux,initrd-start", &len));
+  ASSERT_NE(start, nullptr);
+  EXPECT_EQ(len, 8);
+  EXPECT_EQ(fdt64_to_cpu(*start), 0x8420'0000u);
+  const auto* end = static_cast<const fdt64_t*>(fdt_getprop(dtb, chosen, "linux,initrd-end", &len));
+  ASSERT_NE(end, nullptr);
+  EXPECT_EQ(fdt64_to_cpu(*end), 0x8420'0006u);
+}
+
+TEST(VirtPlatform, InitrdThatReachesTheDeviceTreeIsRejected) {
+  Fixture f;  // the tree sits at 0x87e0_0000, the initrd starts at 0x8400_0000
+  auto plan = f.platform->prepare_boot(
+      {.kernel = ImageFile{.label = "k", .bytes = {0x6f, 0, 0, 0}},
+       .initrd = ImageFile{.label = "rd", .bytes = std::vector<uint8_t>((64u << 20) - 64, 1)}});
+  ASSERT_FALSE(plan.ok());
+  EXPECT_NE(plan.error().find("reach the device tree"), std::string::npos) << plan.error();
+}
+
 TEST(VirtPlatform, RejectsTooManyHarts) {
   ManualHostClock host;
   VmClocks clocks{host};

@@ -69,6 +69,19 @@ TEST(RunRequest, AppendBecomesTheBootargsInEitherSpelling) {
   EXPECT_FALSE(parse({"-append"}).request.ok());
 }
 
+TEST(RunRequest, InitrdComesWithAKernelInEitherSpelling) {
+  EXPECT_FALSE(parse({}).request->initrd);
+  const auto qemu = parse({"-kernel", "Image", "-initrd", "probe.cpio"}).request;
+  ASSERT_TRUE(qemu.ok()) << qemu.error();
+  EXPECT_EQ(qemu->initrd, "probe.cpio");
+  const auto dashes = parse({"--initrd=rd.img", "g.elf"}).request;
+  ASSERT_TRUE(dashes.ok()) << dashes.error();
+  EXPECT_EQ(dashes->initrd, "rd.img");
+  const auto alone = parse({"-bios", "fw.bin", "-initrd", "rd.img"}).request;
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.error(), "-initrd needs a kernel to boot with it: give -kernel FILE or GUEST");
+}
+
 TEST(RunRequest, TimeLimitTakesUnits) {
   const auto r = parse({"--time-limit", "1500ms"}).request;
   ASSERT_TRUE(r.ok()) << r.error();

@@ -111,6 +111,11 @@ Result<BootImages> gather_images(const RunRequest& request) {
     Result<ImageFile> kernel = read_image_file(kernel_option, *kernel_path);
     if (!kernel) return Error{kernel.error()};
     images.kernel = std::move(kernel).value();
+    if (request.initrd) {
+      Result<ImageFile> initrd = read_image_file("-initrd", *request.initrd);
+      if (!initrd) return Error{initrd.error()};
+      images.initrd = std::move(initrd).value();
+    }
   } else if (!images.bios) {
     if (kDefaultGuestSize == 0) {
       return Error{"this vtime was built without the RISC-V cross compiler, so it has no embedded "

@@ -18,8 +18,8 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 9> kLong = {
-      "smp", "bios", "kernel", "icount", "report", "append", "echr", "monitor", "qmp"};
+  static constexpr std::array<std::string_view, 10> kLong = {
+      "smp", "bios", "kernel", "initrd", "icount", "report", "append", "echr", "monitor", "qmp"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -90,7 +90,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
                "vtime run"};
   std::string memory = "128M";
   unsigned harts = 1;
-  std::string bios, kernel, guest, icount, report = "text", report_file, time_limit;
+  std::string bios, kernel, initrd, guest, icount, report = "text", report_file, time_limit;
   bool guest_errors = false;
   std::string hpet;
   bool lapic_timer = false, pv_clockevent = false, pvclock = false;
@@ -100,6 +100,8 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
   app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
   app.add_option("--kernel", kernel, "Kernel image (ELF or raw) loaded after the firmware");
+  app.add_option("--initrd", initrd,
+                 "Initial RAM disk for the kernel, loaded above it and named in the device tree");
   app.add_option("--icount", icount,
                  "Instruction counting: shift=N|auto,align=on|off,sleep=on|off (QEMU -icount)");
   app.add_option("--report", report, "Timekeeping report at exit: text, json or none")
@@ -160,6 +162,12 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
       return {Error{"give the guest either as GUEST or with -kernel, not both"}, false};
     }
     request.guest = guest;
+  }
+  if (!initrd.empty()) {
+    if (!request.kernel && !request.guest) {
+      return {Error{"-initrd needs a kernel to boot with it: give -kernel FILE or GUEST"}, false};
+    }
+    request.initrd = initrd;
   }
   request.icount = icount;
   request.report = report == "json" ? ReportFormat::kJson

@@ -23,6 +23,7 @@ struct RunRequest {
   std::optional<std::string> bios;    // a path, or "none"
   std::optional<std::string> kernel;  // a path
   std::optional<std::string> guest;   // positional GUEST: like -kernel GUEST -bios none
+  std::optional<std::string> initrd;  // a path: the kernel's initial RAM disk (QEMU -initrd)
   std::string icount;                 // QEMU -icount syntax; empty: icount off
   ReportFormat report = ReportFormat::kText;
   std::optional<std::string> report_file;   // write the report there instead of stderr
@@ -47,7 +48,7 @@ struct RunRequest {
 inline constexpr unsigned kMaxHarts = 8;
 
 // Parses the arguments that follow `vtime run`. QEMU's single-dash long options
-// (-smp, -bios, -kernel, -icount) are accepted as well as --smp etc. On error the
+// (-smp, -bios, -kernel, -initrd, -icount) are accepted as well as --smp etc. On error the
 // message is one sentence naming the option. `help` is set (and the result is an
 // error carrying the help text) when -h/--help was given.
 struct ParseOutcome {

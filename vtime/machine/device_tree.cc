@@ -184,6 +184,10 @@ Result<std::vector<uint8_t>> build_device_tree(const DeviceTreeConfig& config) {
   w.begin("chosen");
   w.str("stdout-path", unit("/soc/serial", virt_map::kUartBase));
   if (!config.bootargs.empty()) w.str("bootargs", config.bootargs);
+  if (config.initrd) {
+    w.u64("linux,initrd-start", config.initrd->start);
+    w.u64("linux,initrd-end", config.initrd->end);
+  }
   w.end();
 
   add_syscon(w, "poweroff", "syscon-poweroff", sifive_test_reg::kPass);

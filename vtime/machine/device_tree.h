@@ -30,6 +30,12 @@ struct ExtraDeviceNode {
   std::optional<uint64_t> clock_frequency{};
 };
 
+// The initial RAM disk's bytes in guest memory, [start, end).
+struct InitrdRange {
+  uint64_t start = 0;
+  uint64_t end = 0;
+};
+
 struct DeviceTreeConfig {
   uint64_t ram_base = virt_map::kDramBase;
   uint64_t ram_size = 128ull << 20;
@@ -40,6 +46,8 @@ struct DeviceTreeConfig {
   Frequency timebase = virt_map::kTimebase;
   Frequency uart_clock = virt_map::kUartClock;
   std::string bootargs{};  // /chosen/bootargs when not empty
+  // /chosen/linux,initrd-start and linux,initrd-end (64-bit each) when present.
+  std::optional<InitrdRange> initrd{};
   std::vector<ExtraDeviceNode> extra_devices{};
 };
 

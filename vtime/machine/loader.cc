@@ -4,6 +4,8 @@
 #include <gelf.h>
 #include <libelf.h>
 
+#include <algorithm>
+#include <cassert>
 #include <cstring>
 #include <fstream>
 #include <memory>
@@ -153,6 +155,28 @@ uint64_t kernel_start_after(uint64_t firmware_high) {
   return (firmware_high + k2MiB - 1) & ~(k2MiB - 1);
 }
 
+uint64_t initrd_start_for(uint64_t kernel_start, uint64_t ram_bytes) {
+  constexpr uint64_t k128MiB = uint64_t{128} << 20;
+  return kernel_start + std::min(ram_bytes / 2, k128MiB);
+}
+
+namespace {
+
+Result<LoadedImage> load_initrd(AddressMap& map, const ImageFile& initrd, uint64_t kernel_start,
+                                uint64_t ram_base, const std::vector<LoadedImage>& occupied) {
+  const Region* ram = map.find(ram_base);
+  assert(ram != nullptr && ram->kind == RegionKind::kRam && "the board maps RAM at its base");
+  const uint64_t start = initrd_start_for(kernel_start, ram->size);
+  const uint64_t ram_end = ram->base + ram->size;
+  if (start >= ram_end || ram_end - start < initrd.bytes.size()) {
+    return fail(initrd, fmt::format("({} bytes) does not fit in RAM: it goes at {:#x} and RAM ends at "
+                                    "{:#x}; give more RAM with -m", initrd.bytes.size(), start, ram_end));
+  }
+  return load_raw(map, initrd, start, occupied);
+}
+
+}  // namespace
+
 Result<BootPlan> load_boot_images(AddressMap& map, const BootImages& images, uint64_t ram_base) {
   BootPlan plan;
   plan.start_pc = ram_base;
@@ -170,11 +194,20 @@ Result<BootPlan> load_boot_images(AddressMap& map, const BootImages& images, uin
     auto k = load_image(map, *images.kernel, kernel_base, occupied);
     if (!k.ok()) return Error{k.error()};
     plan.kernel = *k;
+    occupied.push_back(*k);
     if (images.bios) {
       plan.next_addr = k->entry;
     } else {
       plan.start_pc = k->entry;
     }
+  }
+  if (images.initrd) {
+    if (!plan.kernel) {
+      return Error{fmt::format("{} needs a kernel to boot with it (-kernel)", images.initrd->label)};
+    }
+    auto initrd = load_initrd(map, *images.initrd, plan.kernel->entry, ram_base, occupied);
+    if (!initrd.ok()) return Error{initrd.error()};
+    plan.initrd = *initrd;
   }
   return plan;
 }

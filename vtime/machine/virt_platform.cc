@@ -65,13 +65,15 @@ Result<BootPlan> VirtPlatform::prepare_boot(const BootImages& images) {
                       .timebase = options_.timebase,
                       .uart_clock = virt_map::kUartClock,
                       .bootargs = options_.bootargs,
+                      .initrd = std::nullopt,
                       .extra_devices = options_.extra_devices};
+  if (plan->initrd) dt.initrd = InitrdRange{.start = plan->initrd->low, .end = plan->initrd->high};
   auto blob = build_device_tree(dt);
   if (!blob.ok()) return Error{blob.error()};
   if (blob->size() > options_.ram_bytes) return Error{"RAM is too small to hold the device tree"};
   dtb_ = std::move(blob).value();
   const auto overlaps_images = [&](uint64_t addr) {
-    for (const auto& image : {plan->firmware, plan->kernel}) {
+    for (const auto& image : {plan->firmware, plan->kernel, plan->initrd}) {
       if (image && addr < image->high && image->low < addr + dtb_.size()) return true;
     }
     return false;
