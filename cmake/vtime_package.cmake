@@ -17,6 +17,13 @@ write_basic_package_version_file(${PROJECT_BINARY_DIR}/vtimeConfigVersion.cmake
 install(FILES ${PROJECT_BINARY_DIR}/vtimeConfig.cmake ${PROJECT_BINARY_DIR}/vtimeConfigVersion.cmake
         DESTINATION ${VTIME_CMAKE_DIR})
 
+# vtime.pc finds the prefix from where it lies (${pcfiledir}), so an install
+# with `cmake --install --prefix` elsewhere still works.
+set(VTIME_PC_PREFIX "\${pcfiledir}")
+string(REPLACE "/" ";" pc_dirs "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+foreach(dir ${pc_dirs})
+  string(APPEND VTIME_PC_PREFIX "/..")
+endforeach()
 configure_file(${PROJECT_SOURCE_DIR}/cmake/vtime.pc.in ${PROJECT_BINARY_DIR}/vtime.pc @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/vtime.pc DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
 
