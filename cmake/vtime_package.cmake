@@ -1,6 +1,6 @@
 # The installed package of libvtime, as fmt and abseil ship theirs:
 #   include/vtime/<folder>/*.h       the public headers (internal ones stay out)
-#   lib/libvtime_<folder>.a          one library per folder (.so with BUILD_SHARED_LIBS)
+#   lib/libvtime_<folder>.a          one library per folder
 #   lib/cmake/vtime/                 vtimeConfig.cmake, its version file, the targets:
 #                                    find_package(vtime 0.1 CONFIG REQUIRED) gives
 #                                    vtime::vtime and vtime::time ... vtime::devices
