@@ -49,10 +49,15 @@ Result<Duration> parse_guest_time(std::string_view text) {
   else if (unit == "us") scale = 1e3;
   else if (unit == "ns") scale = 1;
   else return Error{fmt::format("--time-limit: unknown unit in '{}' (use s, ms, us or ns)", text)};
-  if (!(value > 0) || value * scale > 9e18) {
+  const double ns = value * scale;
+  if (!(value > 0) || ns > 9e18) {
     return Error{fmt::format("--time-limit: '{}' must be positive and below 290 years", text)};
   }
-  return Duration(static_cast<int64_t>(value * scale));
+  // Truncating a positive limit under 1 ns would make it zero: a run that ends at once.
+  if (ns < 1) {
+    return Error{fmt::format("--time-limit: '{}' is shorter than 1 ns, the clock's resolution", text)};
+  }
+  return Duration(static_cast<int64_t>(ns));
 }
 
 // A whole number from 1 to 99 (0 would be "off", which is the default anyway).
