@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tools/vtime/memory_size.h"
+#include "tools/vtime/printable.h"
 
 namespace vtime::cli {
 namespace {
@@ -32,10 +33,11 @@ std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> a
   return out;
 }
 
-Result<Duration> parse_guest_time(std::string_view text) {
+Result<Duration> parse_guest_time(std::string_view raw) {
+  const std::string text = printable(raw);
   double value = 0;
   std::string unit;
-  const std::string s(text);
+  const std::string s(raw);
   size_t pos = 0;
   try {
     value = std::stod(s, &pos);
@@ -67,7 +69,7 @@ Result<int> parse_throttle_percent(std::string_view text) {
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc{} || stop != end || value < 1 || value > 99) {
-    return Error{fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", text)};
+    return Error{fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", printable(text))};
   }
   return value;
 }
@@ -119,7 +121,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   } catch (const CLI::CallForHelp&) {
     return {Error{app.help()}, true};
   } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
+    std::string what = printable(e.what());  // CLI11 quotes the arguments it rejects
     if (!what.empty() && what.back() != '.') what += '.';
     return {Error{what}, false};
   }
