@@ -9,6 +9,7 @@ packages=(
   libfmt-dev libcli11-dev nlohmann-json3-dev libfdt-dev libelf-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   u-boot-qemu opensbi qemu-system-misc
+  clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer with ASan and UBSan
 )
 
 missing=()
