@@ -2,8 +2,9 @@
 // clock, with the run loop's invariants checked on every pass of due timers:
 //  - VIRTUAL never goes backwards;
 //  - timers re-armed at or before the instant that just ran (time not
-//    advancing) fire at most kMaxPassesAtOneInstant passes in a row, plus one
-//    per timer and missed nanosecond after a skip (a late host's catch-up);
+//    advancing) fire at most kMaxPassesAtOneInstant passes in a row after the
+//    last guest operation, plus one per timer and missed nanosecond after a
+//    skip (a late host's catch-up);
 //  - an input gets at most kPassBudget passes: beyond that it stops early, so a
 //    bounded input always finishes in a bounded number of passes.
 #pragma once
@@ -56,8 +57,11 @@ class TimeBench {
     while (has_budget() && timers_.next_virtual_deadline() <= checked_now()) run_pass();
   }
 
-  // Runs what is due now (after a register write that fires at once).
+  // Runs what is due now after a guest operation (a register write may arm a
+  // timer in the past, which fires at once): the operation starts a fresh
+  // count of passes at this instant, since the guest, not the device, re-armed.
   void settle() {
+    begin_instant(checked_now(), kMaxPassesAtOneInstant);
     while (has_budget() && timers_.next_virtual_deadline() <= checked_now()) run_pass();
   }
 
