@@ -22,10 +22,6 @@ namespace {
 
 constexpr size_t kBlobBytes = 56;  // header 12, payload 40, CRC 4
 
-void check_sentence(const std::string& error) {
-  if (error.empty() || error.find('\n') != std::string::npos) fail("error is not one line: '{}'", error);
-}
-
 // Restores `state` into fresh clocks running at `tsc` and checks the outcome.
 void restore_into_fresh_clocks(const ClockState& state, Frequency tsc, Duration host_run) {
   ManualHostClock host;
@@ -35,7 +31,7 @@ void restore_into_fresh_clocks(const ClockState& state, Frequency tsc, Duration 
   const Status restored = clocks.restore(state);
   const ClockState after = clocks.save();
   if (!restored.ok()) {
-    check_sentence(restored.error());
+    check_one_line(restored.error());
     if (after != before) fail("a refused restore ({}) changed the clocks", restored.error());
     return;
   }
@@ -60,7 +56,7 @@ void fuzz_blob(std::vector<uint8_t> blob, bool make_framing_valid, Duration host
     put_u32(blob, kBlobBytes - 4, crc32(std::span(blob).first(kBlobBytes - 4)));
   }
   const Result<ClockState> decoded = decode_clock_state(blob);
-  if (!decoded) return check_sentence(decoded.error());
+  if (!decoded) return check_one_line(decoded.error());
   if (!check_consistent(*decoded).empty()) fail("decoded an inconsistent state: {}", check_consistent(*decoded));
   if (encode(*decoded) != blob) fail("a decoded blob does not encode back to the same bytes");
   restore_into_fresh_clocks(*decoded, decoded->tsc_frequency, host_run);

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <string_view>
 #include <utility>
 
 namespace vtime::fuzz {
@@ -16,6 +17,11 @@ template <class... Args>
   fmt::print(stderr, "fuzz invariant broken: {}\n", fmt::format(format, std::forward<Args>(args)...));
   std::fflush(stderr);
   std::abort();
+}
+
+// A refusal the user reads: one non-empty sentence on one line.
+inline void check_one_line(std::string_view error) {
+  if (error.empty() || error.find('\n') != std::string_view::npos) fail("error is not one line: '{}'", error);
 }
 
 }  // namespace vtime::fuzz

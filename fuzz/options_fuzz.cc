@@ -19,16 +19,10 @@
 namespace vtime::fuzz {
 namespace {
 
-void check_sentence(const std::string& error, const std::string& input) {
-  if (error.empty() || error.find('\n') != std::string::npos) {
-    fail("error for '{}' is not one line: '{}'", cli::printable(input), error);
-  }
-}
-
 void fuzz_icount(const std::string& text) {
   const Result<IcountOptions> parsed = parse_icount_options(text);
   // The icount parser quotes its input verbatim; the command prints it escaped.
-  if (!parsed) return check_sentence(cli::printable(parsed.error()), text);
+  if (!parsed) return check_one_line(cli::printable(parsed.error()));
   if (!validate(*parsed).ok()) fail("icount '{}' parsed but does not validate", text);
   const std::string printed = format_icount_options(*parsed);
   if (parsed->mode == IcountMode::kOff) return;
@@ -40,7 +34,7 @@ void fuzz_icount(const std::string& text) {
 
 void fuzz_memory(const std::string& text) {
   const Result<uint64_t> bytes = cli::parse_memory_size(text);
-  if (!bytes) return check_sentence(bytes.error(), text);
+  if (!bytes) return check_one_line(bytes.error());
   if (*bytes < cli::kMinRamBytes || *bytes > cli::kMaxRamBytes || *bytes % 4096 != 0) {
     fail("-m '{}' accepted as {} bytes", text, *bytes);
   }
@@ -49,7 +43,7 @@ void fuzz_memory(const std::string& text) {
 void fuzz_arguments(const std::vector<std::string>& args, const std::string& input) {
   const cli::ParseOutcome outcome = cli::parse_run_arguments(args);
   if (outcome.help) return;
-  if (!outcome.request) return check_sentence(outcome.request.error(), input);
+  if (!outcome.request) return check_one_line(outcome.request.error());
   const cli::RunRequest& r = *outcome.request;
   if (r.guest_time_limit && *r.guest_time_limit < Duration(1)) {
     fail("'{}' accepted as a time limit of {} ns", input, r.guest_time_limit->count());
