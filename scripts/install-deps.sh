@@ -12,6 +12,7 @@ packages=(
   # The Linux guest (scripts/build-linux.sh) and its static probe in a cpio initrd.
   linux-source-6.1 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
   bc flex bison cpio libssl-dev
+  clang-14 libclang-rt-14-dev  # the fuzz preset: libFuzzer with ASan and UBSan
 )
 
 missing=()

@@ -186,6 +186,49 @@ TEST(CountdownTimer, ShortPeriodicCountdownIsStretchedToTenMicroseconds) {
   EXPECT_EQ(b.timer.count(), 50u);  // 5 us of 10 us left, in stretched 100 ns counts
 }
 
+TEST(CountdownTimer, PeriodUnderOneNanosecondStillMovesEachDeadlineForward) {
+  // 0.25 ns per count, limit 1, no clamp (icount): every deadline used to round
+  // down to the one that had just fired, and time never moved again.
+  Bench b({.min_periodic_countdown = Duration::zero()});
+  {
+    CountdownTimer::Transaction tx(b.timer);
+    b.timer.set_frequency(Frequency::ghz(4));
+    b.timer.set_limit(1, LimitReload::kReloadCount);
+    b.timer.run(CountdownMode::kPeriodic);
+  }
+  ASSERT_TRUE(b.sim.step_until_within(b.sim.start() + 5ns, 100));
+  EXPECT_EQ(b.triggers, (std::vector<Duration>{1ns, 2ns, 3ns, 4ns, 5ns}));
+}
+
+TEST(CountdownTimer, StretchedPeriodKeepsItsFractionOverMoreCountsThanNanoseconds) {
+  // 20,000 counts of 0.5 ns under the 10 us clamp: 10,000 ns / 20,000 counts
+  // is half a nanosecond, not zero.
+  Bench b;
+  {
+    CountdownTimer::Transaction tx(b.timer);
+    b.timer.set_frequency(Frequency::ghz(2));
+    b.timer.set_limit(20'000, LimitReload::kReloadCount);
+    b.timer.run(CountdownMode::kPeriodic);
+  }
+  ASSERT_TRUE(b.sim.step_until_within(b.sim.start() + 35us, 100));
+  EXPECT_EQ(b.triggers, (std::vector<Duration>{10us, 20us, 30us}));
+  b.at(35us);
+  EXPECT_EQ(b.timer.count(), 10'000u);  // 5 us left, in 0.5 ns counts
+}
+
+TEST(CountdownTimer, PeriodSetToZeroWhileRunningStopsWithAGuestError) {
+  GuestLog log;
+  Bench b({.log = &log});
+  b.program(5, 5, CountdownMode::kPeriodic);
+  b.at(P);
+  { CountdownTimer::Transaction tx(b.timer); b.timer.set_period(0ns); }
+  EXPECT_EQ(b.timer.mode(), CountdownMode::kStopped);
+  EXPECT_EQ(b.timer.deadline(), GuestTime::never());
+  EXPECT_EQ(log.count(), 1u);
+  ASSERT_TRUE(b.sim.step_until_within(b.sim.start() + 100 * P, 10));
+  EXPECT_TRUE(b.triggers.empty());
+}
+
 TEST(CountdownTimer, OneShotAndZeroMinimumAreNotStretched) {
   Bench oneshot;
   {

@@ -129,6 +129,16 @@ TEST(LapicTimer, PeriodicStepsFromTheIntendedDeadlineWithoutDrift) {
   EXPECT_EQ(f.lapic.interrupts(), 3000u);
 }
 
+TEST(LapicTimer, PeriodicUnderOneNanosecondFiresOncePerNanosecond) {
+  // A 4 GHz bus with count 1: four periods per nanosecond used to re-arm at
+  // the instant that had just fired, four passes for each step of time.
+  Fixture f(Frequency::ghz(4));
+  f.start(kPeriodic, 1);
+  ASSERT_TRUE(f.sim.step_until_within(f.sim.start() + 10ns, 10));
+  EXPECT_EQ(f.lapic.interrupts(), 10u);
+  EXPECT_GT(f.lapic.deadline(), f.sim.now());
+}
+
 TEST(LapicTimer, PeriodicCurrentCountReloadsAtEachExpiry) {
   Fixture f;
   const GuestTime t0 = f.sim.now();

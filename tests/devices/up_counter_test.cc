@@ -97,6 +97,17 @@ TEST(UpCounter, OverflowRepeatsEveryWrapWithoutDrift) {
   EXPECT_EQ(rises[2], Duration(256'000));
 }
 
+TEST(UpCounter, WrapsShorterThanOneNanosecondFireOncePerNanosecond) {
+  // A 1-bit counter at 1 THz wraps 500 times a nanosecond: each wrap used to
+  // re-arm at the instant that had just fired.
+  Bench b({.input = Frequency::ghz(1000), .width = 1});
+  b.counter.set_enables({.compare = true, .overflow = true});
+  b.counter.start();
+  ASSERT_TRUE(b.sim.step_until_within(b.sim.start() + 10ns, 10));
+  EXPECT_TRUE(b.counter.pending().compare);
+  EXPECT_TRUE(b.counter.pending().overflow);
+}
+
 TEST(UpCounter, CompareWrittenEqualToTheCountWaitsForTheNextPass) {
   Bench b({.input = Frequency::mhz(1), .width = 8});
   b.counter.set_enables({.compare = true});

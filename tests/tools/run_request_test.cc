@@ -88,6 +88,20 @@ TEST(RunRequest, TimeLimitTakesUnits) {
   EXPECT_EQ(r->guest_time_limit, Duration(1'500'000'000));
 }
 
+TEST(RunRequest, TimeLimitThatRoundsToNothingIsRefused) {
+  for (const char* tiny : {"0.1ns", "1e-30", "0.999ns", "1e-10"}) {
+    const auto r = parse({"--time-limit", tiny}).request;
+    ASSERT_FALSE(r.ok()) << tiny;
+    EXPECT_EQ(r.error(), fmt::format("--time-limit: '{}' is shorter than 1 ns, the clock's resolution", tiny));
+  }
+  for (const char* bad : {"0", "0s", "nan", "inf", "-0.5ns"}) {
+    EXPECT_FALSE(parse({"--time-limit", bad}).request.ok()) << bad;
+  }
+  EXPECT_EQ(parse({"--time-limit", "1ns"}).request->guest_time_limit, Duration(1));
+  EXPECT_EQ(parse({"--time-limit", "1.9ns"}).request->guest_time_limit, Duration(1));
+  EXPECT_EQ(parse({"--time-limit", "1e-9"}).request->guest_time_limit, Duration(1));
+}
+
 TEST(RunRequest, CpuThrottleIsAPercentageFromOneToNinetyNine) {
   EXPECT_EQ(parse({}).request->cpu_throttle, 0);  // off
   EXPECT_EQ(parse({"--cpu-throttle", "50"}).request->cpu_throttle, 50);

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "tools/vtime/printable.h"
 #include "tools/vtime/report.h"
 #include "tools/vtime/run_request.h"
 #include "vtime/icount/icount_options.h"
@@ -134,7 +135,7 @@ int run_command(std::span<const std::string> args) {
     return 0;
   }
   if (!parsed.request.ok()) {
-    fmt::print(stderr, "vtime run: {}\n", parsed.request.error());
+    fmt::print(stderr, "vtime run: {}\n", printable(parsed.request.error()));
     return kExitBadOptions;
   }
   const RunRequest& request = *parsed.request;
@@ -155,7 +156,7 @@ int run_command(std::span<const std::string> args) {
   if (!request.icount.empty()) {
     Result<IcountOptions> icount = parse_icount_options(request.icount);
     if (!icount) {
-      fmt::print(stderr, "vtime run: --icount: {}\n", icount.error());
+      fmt::print(stderr, "vtime run: --icount: {}\n", printable(icount.error()));
       return kExitBadOptions;
     }
     options.icount = *icount;
@@ -163,7 +164,7 @@ int run_command(std::span<const std::string> args) {
 
   Result<BootImages> images = gather_images(request);
   if (!images) {
-    fmt::print(stderr, "vtime run: {}\n", images.error());
+    fmt::print(stderr, "vtime run: {}\n", printable(images.error()));
     return kExitUnusable;
   }
 
@@ -176,7 +177,7 @@ int run_command(std::span<const std::string> args) {
   Result<std::unique_ptr<Board>> board = Board::create(host, console, options, *images);
   if (!board) {
     console.restore_terminal();
-    fmt::print(stderr, "vtime run: {}\n", board.error());
+    fmt::print(stderr, "vtime run: {}\n", printable(board.error()));
     return kExitUnusable;
   }
   Board& machine = **board;

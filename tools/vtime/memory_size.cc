@@ -1,5 +1,7 @@
 #include "tools/vtime/memory_size.h"
 
+#include "tools/vtime/printable.h"
+
 #include <fmt/format.h>
 
 #include <cctype>
@@ -11,7 +13,7 @@ Result<uint64_t> parse_memory_size(std::string_view text) {
   uint64_t number = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
   if (ec != std::errc() || end == text.data()) {
-    return Error{fmt::format("-m: '{}' is not a size (examples: 128, 128M, 1G)", text)};
+    return Error{fmt::format("-m: '{}' is not a size (examples: 128, 128M, 1G)", printable(text))};
   }
   std::string suffix;
   for (const char* p = end; p != text.data() + text.size(); ++p) {
@@ -25,17 +27,17 @@ Result<uint64_t> parse_memory_size(std::string_view text) {
   else if (suffix == "G") shift = 30;
   else if (suffix == "T") shift = 40;
   else if (suffix == "B") shift = 0;
-  else return Error{fmt::format("-m: unknown size suffix in '{}' (use K, M, G or T)", text)};
+  else return Error{fmt::format("-m: unknown size suffix in '{}' (use K, M, G or T)", printable(text))};
   if (number > (kMaxRamBytes >> shift)) {
-    return Error{fmt::format("-m: {} is larger than the board's maximum of {} GiB", text,
+    return Error{fmt::format("-m: {} is larger than the board's maximum of {} GiB", printable(text),
                              kMaxRamBytes >> 30)};
   }
   const uint64_t bytes = number << shift;
   if (bytes < kMinRamBytes) {
-    return Error{fmt::format("-m: {} is smaller than the minimum of 1 MiB", text)};
+    return Error{fmt::format("-m: {} is smaller than the minimum of 1 MiB", printable(text))};
   }
   if (bytes % 4096 != 0) {
-    return Error{fmt::format("-m: {} is not a whole number of 4 KiB pages", text)};
+    return Error{fmt::format("-m: {} is not a whole number of 4 KiB pages", printable(text))};
   }
   return bytes;
 }

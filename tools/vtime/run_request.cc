@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tools/vtime/memory_size.h"
+#include "tools/vtime/printable.h"
 
 namespace vtime::cli {
 namespace {
@@ -33,10 +34,11 @@ std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> a
   return out;
 }
 
-Result<Duration> parse_guest_time(std::string_view text) {
+Result<Duration> parse_guest_time(std::string_view raw) {
+  const std::string text = printable(raw);
   double value = 0;
   std::string unit;
-  const std::string s(text);
+  const std::string s(raw);
   size_t pos = 0;
   try {
     value = std::stod(s, &pos);
@@ -50,10 +52,15 @@ Result<Duration> parse_guest_time(std::string_view text) {
   else if (unit == "us") scale = 1e3;
   else if (unit == "ns") scale = 1;
   else return Error{fmt::format("--time-limit: unknown unit in '{}' (use s, ms, us or ns)", text)};
-  if (!(value > 0) || value * scale > 9e18) {
+  const double ns = value * scale;
+  if (!(value > 0) || ns > 9e18) {
     return Error{fmt::format("--time-limit: '{}' must be positive and below 290 years", text)};
   }
-  return Duration(static_cast<int64_t>(value * scale));
+  // Truncating a positive limit under 1 ns would make it zero: a run that ends at once.
+  if (ns < 1) {
+    return Error{fmt::format("--time-limit: '{}' is shorter than 1 ns, the clock's resolution", text)};
+  }
+  return Duration(static_cast<int64_t>(ns));
 }
 
 // A whole number from 1 to 99 (0 would be "off", which is the default anyway).
@@ -63,7 +70,7 @@ Result<int> parse_throttle_percent(std::string_view text) {
   const char* end = text.data() + text.size();
   const auto [stop, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc{} || stop != end || value < 1 || value > 99) {
-    return Error{fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", text)};
+    return Error{fmt::format("--cpu-throttle: '{}' is not a percentage from 1 to 99", printable(text))};
   }
   return value;
 }
@@ -145,7 +152,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   } catch (const CLI::CallForHelp&) {
     return {Error{app.help()}, true};
   } catch (const CLI::ParseError& e) {
-    std::string what = e.what();
+    std::string what = printable(e.what());  // CLI11 quotes the arguments it rejects
     if (!what.empty() && what.back() != '.') what += '.';
     return {Error{what}, false};
   }

@@ -46,6 +46,12 @@ uint64_t counts_remaining_qemu(uint64_t rem, uint64_t period, uint32_t frac) {
   return divisor == 0 ? 0 : rem / divisor;
 }
 
+// The length of `counts` counts of period + frac / 2^32 ns, rounded down.
+Uint128 span_of(uint64_t counts, Duration period, uint32_t frac) {
+  return static_cast<Uint128>(counts) * static_cast<uint64_t>(period.count()) +
+         ((static_cast<Uint128>(frac) * counts) >> 32);
+}
+
 }  // namespace
 
 Result<CountdownPolicy> parse_countdown_policy(std::string_view names) {
@@ -160,12 +166,14 @@ void CountdownTimer::stop() {
 void CountdownTimer::effective_period(uint64_t counts, Duration& period, uint32_t& frac) const {
   period = period_;
   frac = frac_;
-  const Uint128 whole = static_cast<Uint128>(counts) * static_cast<uint64_t>(period_.count());
-  const auto min = static_cast<uint64_t>(options_.min_periodic_countdown.count());
-  if (periodic() && min > 0 && counts > 0 && whole < min) {
-    period = Duration(static_cast<int64_t>(min / counts));
-    frac = 0;
-  }
+  const int64_t min = options_.min_periodic_countdown.count();
+  if (!periodic() || min <= 0 || counts == 0) return;
+  if (span_of(counts, period_, frac_) >= static_cast<uint64_t>(min)) return;
+  // Stretched to min / counts in the same 32.32 form: keeping the fraction
+  // means a clamp over more counts than nanoseconds never yields period zero.
+  const Uint128 fixed = (static_cast<Uint128>(min) << 32) / counts;
+  period = Duration(static_cast<int64_t>(fixed >> 32));
+  frac = static_cast<uint32_t>(fixed);
 }
 
 void CountdownTimer::reload(Adjust adj) {
@@ -197,8 +205,9 @@ void CountdownTimer::reload(Adjust adj) {
   Duration period;
   uint32_t frac = 0;
   effective_period(d, period, frac);
-  const Uint128 span = static_cast<Uint128>(d) * static_cast<uint64_t>(period.count()) +
-                       ((static_cast<Uint128>(frac) * d) >> 32);
+  // At least 1 ns: with a period under the clock's resolution a deadline
+  // rounded down to the last one would re-arm at the same instant forever.
+  const Uint128 span = std::max<Uint128>(span_of(d, period, frac), 1);
   last_event_ = next_event_;
   const auto room = static_cast<uint64_t>(Duration::max().count() - last_event_.since_epoch().count());
   next_event_ = span >= room ? GuestTime::never()

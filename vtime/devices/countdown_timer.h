@@ -5,6 +5,9 @@
 // behaviours chosen by name. The counter is derived from VIRTUAL time on read;
 // nothing ticks. The trigger callback runs inside a transaction, so it may call
 // the mutators directly (they are re-evaluated after it returns, iteratively).
+// Edges: a period of zero (whole and fraction) stops the timer with a guest
+// error, as QEMU's ptimer does; any countdown lasts at least 1 ns, so a period
+// under VIRTUAL's resolution can never re-arm at the instant it fired.
 // Leaves out: migration state, the per-device clock tree (set_period_from_clock).
 #pragma once
 
@@ -53,7 +56,8 @@ class CountdownTimer {
     CountdownPolicy policy = {};
     // A periodic countdown shorter than this is stretched to it (QEMU's rate
     // clamp against host overload). Duration::zero() turns it off, as icount
-    // and deterministic runs want.
+    // and deterministic runs want. The stretched period keeps its 32.32
+    // fraction (min / counts), so it never rounds to zero.
     Duration min_periodic_countdown = 10us;
     CountDivision division = CountDivision::kExact;
     GuestLog* log = nullptr;  // "period zero" guest errors

@@ -182,11 +182,15 @@ void LapicTimer::fire() {
   if (irq_ != nullptr) irq_->raise();
 }
 
-void LapicTimer::on_timer(GuestTime) {
+void LapicTimer::on_timer(GuestTime due) {
   if (mode() == LapicTimerMode::kTscDeadline) {
     tsc_deadline_ = 0;
   } else if (mode() == LapicTimerMode::kPeriodic) {
     expiry_ticks_ += tmict_;  // from the intended deadline, not from now
+    // A period under 1 ns (a bus above 1 GHz) would round to the deadline that
+    // just fired: the periods that end within it are one interrupt.
+    const uint64_t reached = ticks_in(due - base_);
+    if (expiry_ticks_ <= reached) expiry_ticks_ += (reached - expiry_ticks_) / tmict_ * tmict_ + tmict_;
     timer_.arm(base_ + time_for_ticks(expiry_ticks_));
   } else {
     counting_ = false;

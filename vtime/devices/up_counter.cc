@@ -16,8 +16,8 @@ UpCounter::UpCounter(TimerGroup& group, IrqLine& compare_irq, IrqLine& overflow_
       compare_irq_(compare_irq),
       overflow_irq_(overflow_irq),
       options_(options),
-      compare_timer_(group, ClockId::kVirtual, [this](GuestTime) { on_compare(); }),
-      overflow_timer_(group, ClockId::kVirtual, [this](GuestTime) { on_overflow(); }) {
+      compare_timer_(group, ClockId::kVirtual, [this](GuestTime due) { on_compare(due); }),
+      overflow_timer_(group, ClockId::kVirtual, [this](GuestTime due) { on_overflow(due); }) {
   assert(!options_.input.is_zero() && options_.prescaler >= 1);
   assert(options_.width >= 1 && options_.width <= 64);
 }
@@ -99,19 +99,28 @@ void UpCounter::schedule() {
   compare_timer_.arm(time_of_count(compare_at_));
 }
 
-void UpCounter::on_compare() {
+// The next event `2^width` counts after the one at `at` that fired at `due`:
+// wraps shorter than VIRTUAL's 1 ns resolution would land on `due` again, so
+// those ending within it are one event.
+uint64_t UpCounter::next_recurrence(uint64_t at, GuestTime due) const {
+  const Uint128 full = static_cast<Uint128>(mask()) + 1;
+  const uint64_t reached = counts_since_base(due);
+  Uint128 next = static_cast<Uint128>(at) + full;
+  if (next <= reached) next += (reached - next) / full * full + full;
+  return next > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(next);
+}
+
+void UpCounter::on_compare(GuestTime due) {
   pending_.compare = true;
   update_lines();
-  const Uint128 next = static_cast<Uint128>(compare_at_) + mask() + 1;
-  compare_at_ = next > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(next);
+  compare_at_ = next_recurrence(compare_at_, due);
   compare_timer_.arm(time_of_count(compare_at_));
 }
 
-void UpCounter::on_overflow() {
+void UpCounter::on_overflow(GuestTime due) {
   pending_.overflow = true;
   update_lines();
-  const Uint128 next = static_cast<Uint128>(overflow_at_) + mask() + 1;
-  overflow_at_ = next > UINT64_MAX ? UINT64_MAX : static_cast<uint64_t>(next);
+  overflow_at_ = next_recurrence(overflow_at_, due);
   overflow_timer_.arm(time_of_count(overflow_at_));
 }
 

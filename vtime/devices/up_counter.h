@@ -61,8 +61,9 @@ class UpCounter {
   GuestTime time_of_count(uint64_t counts_since_base) const;
   void rebase();
   void schedule();
-  void on_compare();
-  void on_overflow();
+  uint64_t next_recurrence(uint64_t at, GuestTime due) const;
+  void on_compare(GuestTime due);
+  void on_overflow(GuestTime due);
   void update_lines();
 
   TimerGroup& group_;
