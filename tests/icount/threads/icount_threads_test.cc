@@ -20,21 +20,31 @@ TEST(IcountThreads, ATimerArmedOnAnotherThreadStopsTheRunningHart) {
   GuestTimer timer(timers, ClockId::kVirtual, [](GuestTime) {});
   EXPECT_EQ(icount.grant(hart), UINT64_MAX);
   std::atomic<bool> started{false};
+  std::atomic<bool> armed{false};
   std::thread io([&] {
     while (!started.load()) std::this_thread::yield();
     timer.arm(clocks.virtual_now() + 1ms);  // 125 000 instructions after what is published
+    armed.store(true);
   });
+  // The hart runs on while the other thread arms, but never more than 80,000
+  // instructions past the start before the arm has landed: however late the
+  // host schedules that thread, the hart cannot pass the deadline first.
   uint64_t blocks = 0;
+  uint64_t blocks_before_arm = 0;
   while (hart.fits(8)) {
     hart.charge(8);
     if (++blocks % 64 == 0) hart.sync();  // publish now and then, as device accesses do
     started.store(true);
+    if (!armed.load() && ++blocks_before_arm >= 10'000) {
+      while (!armed.load()) std::this_thread::yield();
+    }
   }
   io.join();
   const uint64_t executed = icount.finish(hart, HartStop::kBudget);
   // The shrink is computed from one snapshot of what was published: the run
-  // ends exactly on the deadline instruction (the hart cannot be past it, it
-  // publishes every 512 instructions and the timer is 125 000 away).
+  // ends exactly on the deadline instruction (the hart cannot be past it: it
+  // publishes every 512 instructions, ran at most 80,000 before the arm, and
+  // the timer is 125,000 away).
   EXPECT_EQ(clocks.virtual_now(), timer.expire_time());
   EXPECT_GT(executed, 0u);
   timers.run_due(ClockId::kVirtual);
