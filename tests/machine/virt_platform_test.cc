@@ -1,6 +1,9 @@
 #include "vtime/machine/virt_platform.h"
 
 #include <gtest/gtest.h>
+
+#include <cstring>
+#include <optional>
 #include <libfdt.h>
 
 #include "vtime/clock/vm_clocks.h"
@@ -146,14 +149,17 @@ TEST(VirtPlatform, InitrdIsLoadedAndAnnouncedInTheDeviceTree) {
   EXPECT_EQ(f.bus().read(0x8420'0000, 4).value, 0x3730'3730u);  // "0707"
   const void* dtb = f.platform->device_tree().data();
   const int chosen = fdt_path_offset(dtb, "/chosen");
-  int len = 0;
-  const auto* start = static_cast<const fdt64_t*>(fdt_getprop(dtb, chosen, "linux,initrd-start", &len));
-  ASSERT_NE(start, nullptr);
-  EXPECT_EQ(len, 8);
-  EXPECT_EQ(fdt64_to_cpu(*start), 0x8420'0000u);
-  const auto* end = static_cast<const fdt64_t*>(fdt_getprop(dtb, chosen, "linux,initrd-end", &len));
-  ASSERT_NE(end, nullptr);
-  EXPECT_EQ(fdt64_to_cpu(*end), 0x8420'0006u);
+  // A 64-bit property is only 4-byte aligned in the tree: read it with memcpy.
+  const auto u64_prop = [&](const char* name) -> std::optional<uint64_t> {
+    int len = 0;
+    const void* p = fdt_getprop(dtb, chosen, name, &len);
+    if (p == nullptr || len != 8) return std::nullopt;
+    fdt64_t raw;
+    std::memcpy(&raw, p, sizeof raw);
+    return fdt64_to_cpu(raw);
+  };
+  EXPECT_EQ(u64_prop("linux,initrd-start"), 0x8420'0000u);
+  EXPECT_EQ(u64_prop("linux,initrd-end"), 0x8420'0006u);
 }
 
 TEST(VirtPlatform, InitrdThatReachesTheDeviceTreeIsRejected) {
