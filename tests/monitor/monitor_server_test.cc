@@ -91,6 +91,24 @@ TEST(MonitorServer, HmpOnAUnixSocketPromptsAndAClientLeavingMidLineIsForgotten) 
   EXPECT_FALSE(rig.board->paused());
 }
 
+TEST(MonitorServer, AnHmpLineOver64KiBIsRefusedAndTheNextLineWorks) {
+  Rig rig;
+  ASSERT_TRUE(rig.server->listen(Protocol::kHmp, *parse_endpoint("tcp::0,server=on", "--monitor")).ok());
+  const int fd = connect_tcp(rig.server->port(0));
+  rig.serve_and_read(fd);  // the banner and prompt
+  const std::string line = std::string(MonitorServer::kMaxLine + 1000, 'x') + "\ninfo status\n";
+  size_t sent = 0;
+  std::string got;
+  while (sent < line.size()) {
+    const ssize_t n = send(fd, line.data() + sent, line.size() - sent, MSG_DONTWAIT);
+    if (n > 0) sent += static_cast<size_t>(n);
+    rig.server->poll();
+  }
+  for (int i = 0; i < 50 && got.find("VM status") == std::string::npos; ++i) got += rig.serve_and_read(fd);
+  EXPECT_NE(got.find("line too long (64 KiB at most)\r\n(vtime) VM status: running\r\n"), std::string::npos) << got;
+  close(fd);
+}
+
 TEST(MonitorServer, AnEndpointInUseIsAClearError) {
   Rig rig;
   ASSERT_TRUE(rig.server->listen(Protocol::kQmp, *parse_endpoint("tcp::0,server=on", "--qmp")).ok());
