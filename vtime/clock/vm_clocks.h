@@ -14,8 +14,6 @@
 // clocks, or the last to call adopt_owner_thread(). The owner's own reads are
 // the cheap ones (no seqlock, no atomic read-modify-write). Bookkeeping: see vm_clocks.cc
 // and docs/time-model.md.
-// CONTRACT: signatures here are relied upon by vtime/timer, vtime/icount,
-// vtime/devices and vtime/machine; extend, do not change.
 #pragma once
 
 #include <array>

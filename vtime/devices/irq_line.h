@@ -5,7 +5,6 @@
 // that raises again while that is true knows the new edge merges into the old
 // one (a coalesced, i.e. lost, tick). That per-line feedback is what QEMU only
 // has through a global counter on x86.
-// CONTRACT: relied upon by devices and machine; extend, do not change.
 #pragma once
 
 namespace vtime {

@@ -5,7 +5,6 @@
 // Offsets are relative to the device's base. Guest misbehaviour (reserved
 // offsets, read-only registers) follows the architected result and is logged;
 // it is never a C++ error.
-// CONTRACT: relied upon by devices and machine; extend, do not change.
 #pragma once
 
 #include <cstdint>

@@ -1,4 +1,5 @@
-// BlockCache: basic blocks decoded once and kept by physical PC, plus a record
+// BlockCache: basic blocks decoded once and kept by virtual PC (with the
+// physical address they came from, see below), plus a record
 // of which bytes of guest memory hold cached code (64-byte granules per page),
 // so that a store into code can invalidate it. Lookup is one direct-mapped
 // probe, then a hash map. Invalidation is all-at-once: rare (FENCE.I,

@@ -1,9 +1,9 @@
-// Hart: one RV64IMAC hart (M and U modes, Zicsr, Zifencei) interpreting cached,
+// Hart: one RV64IMAFDC hart (Zicsr, Zifencei) interpreting cached,
 // predecoded basic blocks against a HartEnv. run(budget) retires at most exactly
 // `budget` instructions and charges each block once; device accesses and time
 // reads first report the exact retired count through HartEnv::sync().
 // M, S and U modes with Sv39/Sv48 paging (translation.cc) and Sstc.
-// Leaves out (for now): F/D, PMP enforcement, ASIDs (SFENCE.VMA flushes all).
+// Leaves out (for now): PMP enforcement, ASIDs (SFENCE.VMA flushes all).
 #pragma once
 
 #include <atomic>

@@ -2,7 +2,7 @@
 // mask, match, handler, operand format, and whether it ends a basic block.
 // Compressed instructions are rows that expand to their 32-bit equivalent, which
 // then runs through the 32-bit row with length 2. A test checks that no two rows
-// of a table overlap. New extensions (F/D, S mode) add tables here.
+// of a table overlap. A new extension adds its table here (F and D are in isa_fp.h).
 #pragma once
 
 #include <cstdint>

@@ -5,7 +5,6 @@
 // VIRTUAL_RT, HostTimer for REALTIME, WallTimer for HOST (asserted at creation).
 // Arming, cancelling and querying are safe from any thread; a change that moves
 // the list's earliest deadline earlier calls the group's notify hook.
-// CONTRACT: relied upon by icount, devices and machine; extend, do not change.
 #pragma once
 
 #include <atomic>

@@ -13,7 +13,6 @@
 // The notify hook fires when a list's earliest deadline moves earlier (arm from
 // any thread, enable, resume); the run loop uses it to wake up or to shrink a
 // CPU's instruction budget. It runs on the arming thread, outside list locks.
-// CONTRACT: relied upon by icount, devices and machine; extend, do not change.
 #pragma once
 
 #include <array>
