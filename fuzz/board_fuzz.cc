@@ -47,6 +47,7 @@ class WatchdogHostClock final : public HostClock {
   WallTime wall_now() override { return host_.wall_now(); }
   void sleep_until(HostTime t) override { host_.sleep_until(t); }
   WakeReason wait_until(HostTime deadline) override { return host_.wait_until(deadline); }
+  WakeReason spin_until(HostTime t) override { return host_.spin_until(t); }
   void wake() override { host_.wake(); }
 
  private:
