@@ -68,13 +68,17 @@ void run_turn(Board::Parts& p, size_t h, std::optional<RunOutcome>& stuck) {
 // Without icount, every hart idles: wait on the host for the next deadline
 // of any clock. A guest's timer is met precisely (early wake-up and spin); a
 // console poll in guest time (an external timer) only needs to come round,
-// so a wait that ends there is a plain host wait and spins for nothing.
+// so a wait that ends there is a plain host wait and spins for nothing -
+// unless a guest deadline follows within kPlainWaitGap: a plain wait's late
+// wake-up would make that timer late too, so the poll waits for it instead.
+constexpr Duration kPlainWaitGap = 1ms;
+
 void wait_for_next_deadline(Board::Parts& p) {
   const auto clocks = {ClockId::kVirtual, ClockId::kRealtime, ClockId::kHost, ClockId::kVirtualRt};
   const Duration any = p.timers.deadline_in_any(clocks);
   const Duration guest = p.timers.deadline_in_any(clocks, AttributeMask::all_except(TimerAttribute::kExternal));
   const HostTime now = p.host.now();
-  if (any < guest) {
+  if (any < guest && guest - any > kPlainWaitGap) {
     p.host.wait_until(now + any);
   } else {
     p.idle_waiter.wait_until(guest == kNoDeadline ? HostTime::never() : now + guest);
