@@ -59,6 +59,15 @@ const char* priv_name(riscv::Priv p) {
 
 }  // namespace
 
+std::string to_crlf(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') out += '\r';
+    out += c;
+  }
+  return out;
+}
+
 std::string Hmp::execute(std::string_view line) {
   const std::vector<std::string_view> w = words(line);
   if (w.empty()) return {};

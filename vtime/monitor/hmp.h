@@ -12,6 +12,9 @@
 
 namespace vtime::monitor {
 
+// HMP text ends its lines in "\n"; a terminal or a socket gets "\r\n".
+std::string to_crlf(std::string_view text);
+
 class Hmp {
  public:
   explicit Hmp(Actions& actions) : actions_(actions) {}

@@ -23,14 +23,6 @@ bool make_nonblocking(int fd) {
   return flags >= 0 && fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0;
 }
 
-std::string crlf(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -140,7 +132,7 @@ void MonitorServer::hmp_input(Client& c, std::string_view bytes) {
         c.out += "line too long (64 KiB at most)\r\n";
         c.skipping = false;
       } else if (!c.line.empty()) {
-        c.out += crlf(hmp_.execute(c.line));
+        c.out += to_crlf(hmp_.execute(c.line));
       }
       c.line.clear();
       c.out += Hmp::kPrompt;

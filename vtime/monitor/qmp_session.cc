@@ -33,15 +33,6 @@ void only(const json& args, std::initializer_list<std::string_view> known) {
   }
 }
 
-// HMP prints "\n"; QMP's human-monitor-command returns "\r\n" as QEMU does.
-std::string crlf(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n') out += '\r';
-    out += c;
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -150,7 +141,7 @@ json QmpSession::execute(const std::string& command, const json& args) {
       const auto line = args.find("command-line");
       if (line == args.end()) throw ArgError{"Parameter 'command-line' is missing"};
       if (!line->is_string()) throw ArgError{"Invalid parameter type for 'command-line', expected: string"};
-      return {{"return", crlf(hmp_.execute(line->get<std::string>()))}};
+      return {{"return", to_crlf(hmp_.execute(line->get<std::string>()))}};
     }
     if (command == "x-vtime-query-time") {
       only(args, {});
