@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/process_cpu_time.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/stdio_console.h"
 #include "vtime/time/system_host_clock.h"
@@ -29,14 +30,6 @@ namespace {
 
 using vtime::Duration;
 
-Duration cpu_time() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const auto ns = [](const timeval& t) {
-    return Duration(static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + static_cast<int64_t>(t.tv_usec) * 1'000);
-  };
-  return ns(u.ru_utime) + ns(u.ru_stime);
-}
 
 // The earlier policy: buffered, written at every newline or a full buffer.
 class LineFlushingConsole final : public vtime::ConsoleBackend {
@@ -73,9 +66,9 @@ Timing run(vtime::HostClock& host, vtime::ConsoleBackend& console, uint64_t byte
     fmt::print(stderr, "console_bench: {}\n", board.error());
     std::exit(1);
   }
-  const Duration cpu0 = cpu_time();
+  const Duration cpu0 = vtime::bench::process_cpu_time();
   const vtime::RunOutcome outcome = (*board)->run();
-  const Duration cpu = cpu_time() - cpu0;
+  const Duration cpu = vtime::bench::process_cpu_time() - cpu0;
   if (outcome.kind != vtime::RunOutcome::Kind::kPoweroff) {
     fmt::print(stderr, "console_bench: the guest ended with {}\n", outcome.reason);
     std::exit(1);

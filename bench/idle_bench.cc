@@ -24,6 +24,7 @@
 
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
+#include "bench/process_cpu_time.h"
 #include "vtime/machine/board.h"
 #include "vtime/time/system_host_clock.h"
 
@@ -40,14 +41,6 @@ struct Settings {
   int repeats = 1;
 };
 
-Duration cpu_time() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const auto ns = [](const timeval& t) {
-    return Duration(static_cast<int64_t>(t.tv_sec) * 1'000'000'000 + static_cast<int64_t>(t.tv_usec) * 1'000);
-  };
-  return ns(u.ru_utime) + ns(u.ru_stime);
-}
 
 struct Config {
   std::string name;
@@ -86,10 +79,10 @@ Result run(vtime::HostClock& host, const Config& c, const Settings& s) {
     fmt::print(stderr, "idle_bench: {}\n", board.error());
     std::exit(1);
   }
-  const Duration cpu0 = cpu_time();
+  const Duration cpu0 = vtime::bench::process_cpu_time();
   const vtime::RunOutcome outcome = (*board)->run();
   Result r;
-  r.cpu = cpu_time() - cpu0;
+  r.cpu = vtime::bench::process_cpu_time() - cpu0;
   const std::string& out = console.output();
   if (outcome.kind != vtime::RunOutcome::Kind::kPoweroff && outcome.exit_status != 3) {
     fmt::print(stderr, "idle_bench: {} ended with {}:\n{}", c.name, outcome.reason, out);

@@ -26,6 +26,7 @@
 
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
+#include "bench/process_cpu_time.h"
 #include "vtime/machine/board.h"
 #include "vtime/time/system_host_clock.h"
 
@@ -44,16 +45,6 @@ struct Settings {
 
 constexpr uint64_t kExtraPrograms = 4;  // the second configuration programs 1 + this per event
 
-// CPU time of this process so far (every thread, user + system).
-Duration cpu_time() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  const auto us = [](const timeval& t) {
-    return Duration(static_cast<int64_t>(t.tv_sec) * 1'000'000'000 +
-                    static_cast<int64_t>(t.tv_usec) * 1'000);
-  };
-  return us(u.ru_utime) + us(u.ru_stime);
-}
 
 struct Run {
   Duration host{0};
@@ -79,9 +70,9 @@ Run run_guest(vtime::HostClock& host, const vtime::IcountOptions& icount,
     fmt::print(stderr, "timer_cost_bench: {}\n", board.error());
     std::exit(1);
   }
-  const Duration start = cpu_time();
+  const Duration start = vtime::bench::process_cpu_time();
   const vtime::RunOutcome outcome = (*board)->run();
-  const Duration took = cpu_time() - start;
+  const Duration took = vtime::bench::process_cpu_time() - start;
   if (outcome.kind != vtime::RunOutcome::Kind::kPoweroff) {
     fmt::print(stderr, "timer_cost_bench: '{}' ended with {}:\n{}", bootargs, outcome.reason,
                console.output());
