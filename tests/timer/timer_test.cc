@@ -39,28 +39,6 @@ TEST(Timer, ExpireTimeIsTheArmedDeadlineAndNeverAfterFiring) {
   EXPECT_EQ(t.expire_time(), GuestTime::never());
 }
 
-TEST(Timer, ArmScaledCountsInTheTimersScale) {
-  TimerList list(ClockId::kVirtual);
-  GuestTimer ns(list, [](GuestTime) {});
-  GuestTimer us(list, [](GuestTime) {}, {.scale = TimerScale::kUs});
-  GuestTimer ms(list, [](GuestTime) {}, {.scale = TimerScale::kMs});
-  ns.arm_scaled(7);
-  us.arm_scaled(7);
-  ms.arm_scaled(7);
-  EXPECT_EQ(ns.expire_time(), guest(7ns));
-  EXPECT_EQ(us.expire_time(), guest(7us));
-  EXPECT_EQ(ms.expire_time(), guest(7ms));
-}
-
-TEST(Timer, ArmScaledSaturatesInsteadOfOverflowing) {
-  TimerList list(ClockId::kVirtual);
-  GuestTimer ms(list, [](GuestTime) {}, {.scale = TimerScale::kMs});
-  ms.arm_scaled(INT64_MAX / 2);  // saturates to never(): a cancel
-  EXPECT_FALSE(ms.pending());
-  ms.arm_scaled(INT64_MIN / 2);  // saturates to the far past: due at once
-  EXPECT_TRUE(ms.expired(guest(0ns)));
-}
-
 TEST(Timer, CallbackReceivesTheDeadlineItWasArmedForNotTheRunTime) {
   TimerList list(ClockId::kVirtual);
   std::optional<GuestTime> got;
@@ -74,9 +52,9 @@ TEST(Timer, KnowsItsClockAndOptions) {
   ManualHostClock host;
   VmClocks clocks(host);
   TimerGroup group(clocks);
-  WallTimer w(group, ClockId::kHost, [](WallTime) {}, {.scale = TimerScale::kMs});
+  WallTimer w(group, ClockId::kHost, [](WallTime) {}, {.attributes = TimerAttribute::kExternal});
   EXPECT_EQ(w.clock(), ClockId::kHost);
-  EXPECT_EQ(w.options().scale, TimerScale::kMs);
+  EXPECT_TRUE(w.options().attributes.has(TimerAttribute::kExternal));
   w.arm_in(1s);
   EXPECT_EQ(w.expire_time(), host.wall_now() + 1s);
 }

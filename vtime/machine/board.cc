@@ -144,7 +144,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
         p.platform->poll_console();
         p.console_poll_guest->arm(due + kConsolePollGuestPeriod);
       },
-      TimerOptions{.scale = TimerScale::kNs, .attributes = TimerAttribute::kExternal});
+      TimerOptions{.attributes = TimerAttribute::kExternal});
   p.console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);
   if (options.cpu_throttle > 0) p.throttle.set(options.cpu_throttle);
   return std::unique_ptr<Board>(new Board(std::move(parts)));

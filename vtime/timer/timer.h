@@ -96,10 +96,6 @@ class BasicTimer : public TimerBase {
   void arm(Time due) { arm_raw(due.since_epoch()); }
   // Arms `span` after the clock's current reading.
   void arm_in(Duration span) { arm(Time::from_epoch(clock_now_raw()) + span); }
-  // QEMU's timer_mod: an absolute deadline in units of the timer's scale.
-  void arm_scaled(int64_t units) {
-    arm(Time::from_epoch(saturating_mul(units, scale_duration(options().scale))));
-  }
   // QEMU's timer_mod_anticipate: arms only if not pending or if `due` is earlier
   // than the current deadline; never moves a deadline later. Returns whether the
   // deadline changed.
@@ -121,13 +117,6 @@ class BasicTimer : public TimerBase {
       case ClockDomain::kWall: return std::is_same_v<Domain, WallDomain>;
     }
     return false;
-  }
-  static Duration saturating_mul(int64_t units, Duration scale) {
-    int64_t r = 0;
-    if (__builtin_mul_overflow(units, scale.count(), &r)) {
-      return units > 0 ? Duration::max() : Duration::min();
-    }
-    return Duration(r);
   }
 };
 

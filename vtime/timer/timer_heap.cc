@@ -12,21 +12,10 @@ size_t TimerHeap::push(const TimerEntry& entry) {
 TimerEntry TimerHeap::pop() {
   assert(!entries_.empty());
   const TimerEntry first = entries_.front();
-  remove(0);
-  return first;
-}
-
-void TimerHeap::remove(size_t index) {
-  assert(index < entries_.size());
   const TimerEntry last = entries_.back();
   entries_.pop_back();
-  if (index == entries_.size()) return;  // removed the last slot itself
-  // The former last entry fills the hole; it may belong above or below it.
-  if (index > 0 && fires_before(last, entries_[(index - 1) / kArity])) {
-    sift_up(index, last);
-  } else {
-    sift_down(index, last);
-  }
+  if (!entries_.empty()) sift_down(0, last);  // the former last entry fills the hole
+  return first;
 }
 
 size_t TimerHeap::replace(size_t index, const TimerEntry& entry) {

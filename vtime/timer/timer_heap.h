@@ -3,10 +3,10 @@
 // sift never touches a timer object (at 10^5+ timers those are scattered cache
 // misses). A 4-ary heap is half as deep as a binary one and a node's four
 // children are adjacent.
-// Two ways to use it: indexed (given a `positions` array, it records each slot's
-// current index there, so remove(index) of any entry is O(log n)), or plain
-// (no array, no index writes: TimerList's lazy deletion, which leaves replaced
-// entries in place and drops them later with retain()).
+// Entries are never removed from the middle: TimerList's lazy deletion leaves
+// a cancelled or re-armed timer's old entry in place (it is told apart by its
+// sequence number) and drops such entries in bulk with retain(). A re-arm of
+// the entry a timer knows the index of is replace(), one sift.
 // Leaves out locking: the owning TimerList holds its lock around every call.
 #pragma once
 
@@ -31,11 +31,6 @@ constexpr bool fires_before(const TimerEntry& a, const TimerEntry& b) {
 
 class TimerHeap {
  public:
-  // `positions[slot]` receives the index of every entry the heap places; null
-  // for a plain heap.
-  explicit TimerHeap(std::vector<uint32_t>* positions = nullptr) : positions_(positions) {}
-  void set_positions(std::vector<uint32_t>* positions) { positions_ = positions; }
-
   bool empty() const { return entries_.empty(); }
   size_t size() const { return entries_.size(); }
   const TimerEntry& top() const { return entries_.front(); }  // caller checks empty()
@@ -46,8 +41,6 @@ class TimerHeap {
   size_t push(const TimerEntry& entry);
   // Removes and returns the earliest entry.
   TimerEntry pop();
-  // Removes the entry at `index` (its slot's recorded position).
-  void remove(size_t index);
   // Replaces the entry at `index` with `entry` (a re-arm): one sift in the
   // direction the key moved, touching neither the last entry nor the parent
   // chain when a deadline moves later.
@@ -63,13 +56,9 @@ class TimerHeap {
   static constexpr size_t kArity = 4;
   size_t sift_up(size_t index, const TimerEntry& entry);
   size_t sift_down(size_t index, const TimerEntry& entry);
-  void place(size_t index, const TimerEntry& entry) {
-    entries_[index] = entry;
-    if (positions_ != nullptr) (*positions_)[entry.slot] = static_cast<uint32_t>(index);
-  }
+  void place(size_t index, const TimerEntry& entry) { entries_[index] = entry; }
 
   std::vector<TimerEntry> entries_;
-  std::vector<uint32_t>* positions_;
 };
 
 template <class Keep>
@@ -77,7 +66,7 @@ size_t TimerHeap::retain(Keep keep) {
   size_t kept = 0;
   for (size_t i = 0; i < entries_.size(); ++i) {
     const TimerEntry e = entries_[i];
-    if (keep(e)) place(kept++, e);  // place(): positions stay right when indexed
+    if (keep(e)) place(kept++, e);
   }
   const size_t dropped = entries_.size() - kept;
   entries_.resize(kept);

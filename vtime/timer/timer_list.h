@@ -83,7 +83,7 @@ class TimerList {
 
   struct Queue {
     AttributeMask attributes;
-    TimerHeap heap;      // plain (no positions): live and stale entries; top live
+    TimerHeap heap;      // live and stale entries; the top is live
     size_t stale = 0;    // entries in `heap` whose timer moved on
     std::vector<TimerEntry> deferred;  // armed this pass for <= pass now; all live
     std::atomic<int64_t> earliest{Duration::max().count()};

@@ -1,5 +1,5 @@
-// Options a timer is created with: the scale of its scaled arming API (QEMU's
-// SCALE_NS/US/MS) and its attributes. kExternal marks a VIRTUAL timer that drives
+// Options a timer is created with: its attributes. Deadlines are typed instants,
+// so a timer has no unit "scale" of its own. kExternal marks a VIRTUAL timer that drives
 // something outside the guest core (QEMU_TIMER_ATTR_EXTERNAL): the icount warp
 // ignores it when choosing how far to skip while all harts are idle.
 #pragma once
@@ -9,12 +9,6 @@
 #include "vtime/time/duration.h"
 
 namespace vtime {
-
-enum class TimerScale : int64_t { kNs = 1, kUs = 1'000, kMs = 1'000'000 };
-
-constexpr Duration scale_duration(TimerScale scale) {
-  return Duration(static_cast<int64_t>(scale));
-}
 
 enum class TimerAttribute : uint32_t { kExternal = 1u << 0 };
 
@@ -48,7 +42,6 @@ class AttributeMask {
 };
 
 struct TimerOptions {
-  TimerScale scale = TimerScale::kNs;
   AttributeMask attributes = AttributeMask::none();
 };
 
