@@ -47,14 +47,17 @@ TEST(RunRequest, AcceptsDoubleDashAndEqualsForms) {
 TEST(RunRequest, TimerDevicesAreOptIn) {
   const auto none = parse({}).request;
   ASSERT_TRUE(none.ok());
-  EXPECT_FALSE(none->hpet_driftfix);
+  EXPECT_FALSE(none->hpet);
   EXPECT_FALSE(none->lapic_timer || none->pv_clockevent || none->pvclock);
   const auto all = parse({"--hpet", "driftfix=slew", "--lapic-timer", "--pv-clockevent", "--pvclock"}).request;
   ASSERT_TRUE(all.ok()) << all.error();
-  EXPECT_EQ(all->hpet_driftfix, "slew");
+  EXPECT_EQ(all->hpet, HpetDriftfix::kSlew);
   EXPECT_TRUE(all->lapic_timer && all->pv_clockevent && all->pvclock);
-  EXPECT_EQ(parse({"--hpet", "on"}).request->hpet_driftfix, "none");
-  EXPECT_FALSE(parse({"--hpet", "driftfix=fast"}).request.ok());
+  EXPECT_EQ(parse({"--hpet", "on"}).request->hpet, HpetDriftfix::kNone);
+  const auto fast = parse({"--hpet", "driftfix=fast"});
+  ASSERT_FALSE(fast.request.ok());
+  EXPECT_EQ(fast.request.error(), "--hpet: unknown hpet driftfix 'fast' (expected none or slew)");
+  EXPECT_FALSE(parse({"--hpet", "off"}).request.ok());
 }
 
 TEST(RunRequest, AppendBecomesTheBootargsInEitherSpelling) {

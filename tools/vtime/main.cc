@@ -144,10 +144,7 @@ int run_command(std::span<const std::string> args) {
   options.ram_bytes = request.ram_bytes;
   options.harts = request.harts;
   options.echo_guest_errors = request.log_guest_errors;
-  if (request.hpet_driftfix) {
-    options.timer_devices.hpet =
-        *request.hpet_driftfix == "slew" ? HpetDriftfix::kSlew : HpetDriftfix::kNone;
-  }
+  options.timer_devices.hpet = request.hpet;
   options.timer_devices.lapic_timer = request.lapic_timer;
   options.timer_devices.pv_clockevent = request.pv_clockevent;
   options.timer_devices.pvclock = request.pvclock;

@@ -89,6 +89,19 @@ Result<uint8_t> parse_escape_key(std::string_view text) {
   return static_cast<uint8_t>(value);
 }
 
+// --hpet on | driftfix=MODE; the mode names are the HPET's own.
+Result<HpetDriftfix> parse_hpet_option(std::string_view text) {
+  if (text == "on") return HpetDriftfix::kNone;
+  constexpr std::string_view kDriftfix = "driftfix=";
+  if (!text.starts_with(kDriftfix)) {
+    return Error{fmt::format("--hpet: '{}' is neither on nor driftfix=none|slew", printable(text))};
+  }
+  // printable() leaves valid names as they are and keeps control bytes out of the error.
+  const Result<HpetDriftfix> mode = parse_hpet_driftfix(printable(text.substr(kDriftfix.size())));
+  if (!mode) return Error{"--hpet: " + mode.error()};
+  return mode;
+}
+
 }  // namespace
 
 ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
@@ -117,8 +130,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_option("--time-limit", time_limit, "Stop after this much guest time (e.g. 10s)");
   app.add_flag("--guest-errors", guest_errors, "Print guest errors (bad register accesses) to stderr");
   app.add_option("--hpet", hpet,
-                 "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)")
-      ->check(CLI::IsMember({"on", "driftfix=none", "driftfix=slew"}));
+                 "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)");
   app.add_flag("--lapic-timer", lapic_timer, "Add a LAPIC-style timer per hart (MMIO)");
   app.add_flag("--pv-clockevent", pv_clockevent,
                "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
@@ -187,7 +199,11 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     request.guest_time_limit = *limit;
   }
   request.log_guest_errors = guest_errors;
-  if (!hpet.empty()) request.hpet_driftfix = hpet == "driftfix=slew" ? "slew" : "none";
+  if (!hpet.empty()) {
+    const Result<HpetDriftfix> mode = parse_hpet_option(hpet);
+    if (!mode) return {Error{mode.error()}, false};
+    request.hpet = *mode;
+  }
   request.lapic_timer = lapic_timer;
   request.pv_clockevent = pv_clockevent;
   request.pvclock = pvclock;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "vtime/devices/hpet.h"
 #include "vtime/monitor/endpoint.h"
 #include "vtime/time/duration.h"
 #include "vtime/time/result.h"
@@ -29,9 +30,9 @@ struct RunRequest {
   std::optional<std::string> report_file;   // write the report there instead of stderr
   std::optional<Duration> guest_time_limit;  // stop after this much VIRTUAL time
   bool log_guest_errors = false;
-  // Optional timer devices (docs/board.md): an HPET with its driftfix mode
-  // ("none" or "slew"), and per-hart LAPIC-style and paravirtual timers.
-  std::optional<std::string> hpet_driftfix;
+  // Optional timer devices (docs/board.md): an HPET with its driftfix mode,
+  // and per-hart LAPIC-style and paravirtual timers.
+  std::optional<HpetDriftfix> hpet;
   bool lapic_timer = false;
   bool pv_clockevent = false;
   bool pvclock = false;
