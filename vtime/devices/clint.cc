@@ -40,15 +40,19 @@ class Clint::Mtimer final : public MmioDevice {
   explicit Mtimer(Clint& c) : c_(c) {}
   std::string_view name() const override { return "clint.mtimer"; }
   uint64_t size() const override { return kMtimerSize; }
-  AccessSizes sizes() const override { return {.min = 4, .max = 8, .split_64_into_32 = true}; }
-  uint64_t read(uint64_t offset, unsigned) override {
+  // Registers are 64-bit; the bus serves their 32-bit halves, so read() and
+  // write() only ever see whole registers.
+  AccessSizes sizes() const override { return {.min = 8, .max = 8, .split_64_into_32 = true}; }
+  uint64_t read(uint64_t offset, [[maybe_unused]] unsigned size) override {
+    assert(size == 8);
     if (offset == kMtimeOffset) return c_.mtime();
     const uint64_t hart = offset / 8;
     if (hart < c_.harts()) return c_.mtimecmp(static_cast<unsigned>(hart));
     c_.log_.guest_error("clint: read from reserved MTIMER offset {:#x}", offset);
     return 0;
   }
-  void write(uint64_t offset, unsigned, uint64_t value) override {
+  void write(uint64_t offset, [[maybe_unused]] unsigned size, uint64_t value) override {
+    assert(size == 8);
     if (offset == kMtimeOffset) {
       c_.write_mtime(value);
       return;

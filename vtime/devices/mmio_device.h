@@ -27,7 +27,9 @@ class MmioDevice {
   virtual std::string_view name() const = 0;
   virtual uint64_t size() const = 0;  // window size in bytes
   virtual AccessSizes sizes() const = 0;
-  // `size` is one the device accepts; `offset` is aligned to `size`.
+  // `size` is one the device accepts (sizes().accepts(size)): a 4-byte half of
+  // a split 64-bit register reaches the device as its whole register, through
+  // reg_access::dispatch_read/dispatch_write. `offset` is aligned to `size`.
   virtual uint64_t read(uint64_t offset, unsigned size) = 0;
   virtual void write(uint64_t offset, unsigned size, uint64_t value) = 0;
 };
