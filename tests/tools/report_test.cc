@@ -10,12 +10,12 @@ namespace {
 TimekeepingReport sample() {
   TimekeepingReport r;
   r.exit_reason = "poweroff";
-  r.icount = "shift=4,align=off,sleep=off";
-  r.guest_time = 3s;
-  r.host_time = 500ms;
-  r.instructions = 100'000'000;
-  r.timers_fired = 12;
-  r.host_minus_guest = -2500us;
+  r.board.icount_text = "shift=4,align=off,sleep=off";
+  r.board.guest_time = 3s;
+  r.board.host_time = 500ms;
+  r.board.instructions = 100'000'000;
+  r.board.timers_fired = 12;
+  r.board.alignment = AlignSummary{.host_minus_guest = -2500us};
   return r;
 }
 
@@ -27,9 +27,9 @@ TEST(TimekeepingReport, MipsIsInstructionsPerHostMicrosecond) {
 
 TEST(TimekeepingReport, MipsCountsOnlyTheTimeTheHartsRan) {
   TimekeepingReport r = sample();  // 100 M instructions in 500 ms of host time
-  r.host_idle = 200ms;             // of which the harts idled 200 ms,
-  r.time_slept_align = 50ms;       // align slept 50 ms
-  r.time_slept_throttle = 50ms;    // and the throttle 50 ms
+  r.board.host_idle = 200ms;             // of which the harts idled 200 ms,
+  r.board.time_slept_align = 50ms;       // align slept 50 ms
+  r.board.time_slept_throttle = 50ms;    // and the throttle 50 ms
   EXPECT_EQ(r.running_time(), 200ms);
   EXPECT_DOUBLE_EQ(r.mips(), 500.0);
   EXPECT_EQ(nlohmann::json::parse(format_json(r))["running_time_ns"], 200'000'000);
@@ -41,6 +41,23 @@ TEST(TimekeepingReport, TextHasQemuInfoJitLinesWithNaWhenUnknown) {
   EXPECT_NE(text.find("Max guest delay       NA"), std::string::npos) << text;
   EXPECT_NE(text.find("guest time            3.000000 s"), std::string::npos) << text;
   EXPECT_NE(text.find("MIPS while running    200.0 (over 0.500000 s)"), std::string::npos) << text;
+}
+
+TEST(TimekeepingReport, AlignmentFiguresNeedIcountAndMaxDelayAndAdvanceNeedAlign) {
+  TimekeepingReport r = sample();
+  r.board.alignment->align = true;
+  r.board.alignment->max_delay = 3ms;
+  r.board.alignment->max_advance = 1500us;
+  r.board.alignment->p99 = 250us;
+  std::string text = format_text(r);
+  EXPECT_NE(text.find("Max guest delay       3.000 ms\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("Max guest advance     1.500 ms\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("|host - guest| p99    0.250 ms\n"), std::string::npos) << text;
+  r.board.alignment.reset();  // icount off
+  text = format_text(r);
+  EXPECT_NE(text.find("Host - Guest clock    NA\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("|host - guest| p99    NA\n"), std::string::npos) << text;
+  EXPECT_TRUE(nlohmann::json::parse(format_json(r))["abs_difference_p99_ns"].is_null());
 }
 
 TEST(TimekeepingReport, JsonCarriesNanosecondsAndNulls) {
@@ -56,8 +73,8 @@ TEST(TimekeepingReport, ShowsTheCpuThrottleAndTheHostTimeSleptForIt) {
   std::string text = format_text(r);
   EXPECT_NE(text.find("cpu throttle          off\n"), std::string::npos) << text;
   EXPECT_NE(text.find("time slept, throttle  0.000000 s\n"), std::string::npos) << text;
-  r.cpu_throttle = 50;
-  r.time_slept_throttle = 250ms;
+  r.board.cpu_throttle = 50;
+  r.board.time_slept_throttle = 250ms;
   text = format_text(r);
   EXPECT_NE(text.find("cpu throttle          50 %\n"), std::string::npos) << text;
   EXPECT_NE(text.find("time slept, throttle  0.250000 s\n"), std::string::npos) << text;
@@ -71,7 +88,7 @@ TEST(TimekeepingReport, ShowsTheCpuThrottleAndTheHostTimeSleptForIt) {
 
 TEST(TimekeepingReport, ShowsTheIdleWaitsMarginSpinLatenessAndRepayment) {
   TimekeepingReport r = sample();
-  r.idle = {.waits = 2000,
+  r.board.idle = {.waits = 2000,
             .margin = 42us,
             .spun = 20ms,
             .waited = 2s,

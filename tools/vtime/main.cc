@@ -54,32 +54,7 @@ constexpr const char* kUsage =
     "Try 'vtime run --help' for the options.\n";
 
 TimekeepingReport make_report(const RunOutcome& outcome, const BoardStats& s, unsigned harts) {
-  TimekeepingReport r;
-  r.exit_reason = outcome.reason;
-  r.exit_status = outcome.exit_status;
-  r.harts = harts;
-  r.icount = s.icount_text;
-  r.guest_time = s.guest_time;
-  r.host_time = s.host_time;
-  r.host_idle = s.host_idle;
-  r.instructions = s.instructions;
-  r.timers_fired = s.timers_fired;
-  r.time_warped = s.time_warped;
-  r.time_slept_align = s.time_slept_align;
-  r.cpu_throttle = s.cpu_throttle;
-  r.time_slept_throttle = s.time_slept_throttle;
-  r.idle = s.idle;
-  if (s.icount) {
-    r.host_minus_guest = s.host_minus_guest;
-    if (s.align) {
-      r.max_delay = s.max_delay;
-      r.max_advance = s.max_advance;
-    }
-    r.p50_abs_difference = s.p50;
-    r.p99_abs_difference = s.p99;
-    r.max_abs_difference = s.max_abs;
-  }
-  return r;
+  return {.exit_reason = outcome.reason, .exit_status = outcome.exit_status, .harts = harts, .board = s};
 }
 
 // QEMU's SHUTDOWN event reasons for how a run ended.

@@ -31,69 +31,91 @@ std::string idle_lines(const BoardStats::IdleWaits& w) {
   return out;
 }
 
+// The alignment figures QEMU's `info jit` prints; max delay/advance only with align=on.
+struct AlignFigures {
+  std::optional<Duration> host_minus_guest, max_delay, max_advance, p50, p99, max_abs;
+};
+
+AlignFigures align_figures(const std::optional<AlignSummary>& a) {
+  if (!a) return {};
+  const bool align = a->align;
+  return {.host_minus_guest = a->host_minus_guest,
+          .max_delay = align ? std::optional(a->max_delay) : std::nullopt,
+          .max_advance = align ? std::optional(a->max_advance) : std::nullopt,
+          .p50 = a->p50,
+          .p99 = a->p99,
+          .max_abs = a->max_abs};
+}
+
 }  // namespace
 
 Duration TimekeepingReport::running_time() const {
-  return std::max(Duration(0), host_time - host_idle - time_slept_align - time_slept_throttle);
+  return std::max(Duration(0), board.host_time - board.host_idle - board.time_slept_align -
+                                   board.time_slept_throttle);
 }
 
 double TimekeepingReport::mips() const {
   const Duration running = running_time();
   if (running <= Duration(0)) return 0;
-  return static_cast<double>(instructions) / seconds(running) / 1e6;
+  return static_cast<double>(board.instructions) / seconds(running) / 1e6;
 }
 
-std::string format_text(const TimekeepingReport& r) {
+std::string format_text(const TimekeepingReport& report) {
+  const BoardStats& r = report.board;
+  const AlignFigures a = align_figures(r.alignment);
   std::string out;
   out += "--- vtime timekeeping report ---\n";
-  out += fmt::format("exit                  {} (status {})\n", r.exit_reason, r.exit_status);
-  out += fmt::format("harts                 {}\n", r.harts);
-  out += fmt::format("icount                {}\n", r.icount);
+  out += fmt::format("exit                  {} (status {})\n", report.exit_reason, report.exit_status);
+  out += fmt::format("harts                 {}\n", report.harts);
+  out += fmt::format("icount                {}\n", r.icount_text);
   out += fmt::format("guest time            {:.6f} s\n", seconds(r.guest_time));
   out += fmt::format("host time             {:.6f} s\n", seconds(r.host_time));
   out += fmt::format("instructions          {}\n", r.instructions);
-  out += fmt::format("MIPS while running    {:.1f} (over {:.6f} s)\n", r.mips(), seconds(r.running_time()));
+  out += fmt::format("MIPS while running    {:.1f} (over {:.6f} s)\n", report.mips(),
+                     seconds(report.running_time()));
   out += fmt::format("timers fired          {}\n", r.timers_fired);
   out += fmt::format("time warped           {:.6f} s\n", seconds(r.time_warped));
   out += fmt::format("time slept for align  {:.6f} s\n", seconds(r.time_slept_align));
   out += fmt::format("cpu throttle          {}\n",
                      r.cpu_throttle > 0 ? fmt::format("{} %", r.cpu_throttle) : "off");
   out += fmt::format("time slept, throttle  {:.6f} s\n", seconds(r.time_slept_throttle));
-  out += fmt::format("Host - Guest clock    {}\n", ms_or_na(r.host_minus_guest));
-  out += fmt::format("Max guest delay       {}\n", ms_or_na(r.max_delay));
-  out += fmt::format("Max guest advance     {}\n", ms_or_na(r.max_advance));
-  out += fmt::format("|host - guest| p50    {}\n", ms_or_na(r.p50_abs_difference));
-  out += fmt::format("|host - guest| p99    {}\n", ms_or_na(r.p99_abs_difference));
-  out += fmt::format("|host - guest| max    {}\n", ms_or_na(r.max_abs_difference));
+  out += fmt::format("Host - Guest clock    {}\n", ms_or_na(a.host_minus_guest));
+  out += fmt::format("Max guest delay       {}\n", ms_or_na(a.max_delay));
+  out += fmt::format("Max guest advance     {}\n", ms_or_na(a.max_advance));
+  out += fmt::format("|host - guest| p50    {}\n", ms_or_na(a.p50));
+  out += fmt::format("|host - guest| p99    {}\n", ms_or_na(a.p99));
+  out += fmt::format("|host - guest| max    {}\n", ms_or_na(a.max_abs));
   return out + idle_lines(r.idle);
 }
 
-std::string format_json(const TimekeepingReport& r) {
+std::string format_json(const TimekeepingReport& report) {
+  const BoardStats& r = report.board;
+  const AlignFigures a = align_figures(r.alignment);
   auto ns_or_null = [](const std::optional<Duration>& d) -> nlohmann::json {
     return d ? nlohmann::json(d->count()) : nlohmann::json(nullptr);
   };
   nlohmann::json j = {
-      {"exit_reason", r.exit_reason},
-      {"exit_status", r.exit_status},
-      {"harts", r.harts},
-      {"icount", r.icount},
+      {"exit_reason", report.exit_reason},
+      {"exit_status", report.exit_status},
+      {"harts", report.harts},
+      {"icount", r.icount_text},
       {"guest_time_ns", r.guest_time.count()},
       {"host_time_ns", r.host_time.count()},
       {"instructions", r.instructions},
-      {"mips", r.mips()},
+      {"mips", report.mips()},
       {"host_idle_ns", r.host_idle.count()},
-      {"running_time_ns", r.running_time().count()},
+      {"running_time_ns", report.running_time().count()},
       {"timers_fired", r.timers_fired},
       {"time_warped_ns", r.time_warped.count()},
       {"time_slept_align_ns", r.time_slept_align.count()},
       {"cpu_throttle_percent", r.cpu_throttle},
       {"time_slept_throttle_ns", r.time_slept_throttle.count()},
-      {"host_minus_guest_ns", ns_or_null(r.host_minus_guest)},
-      {"max_delay_ns", ns_or_null(r.max_delay)},
-      {"max_advance_ns", ns_or_null(r.max_advance)},
-      {"abs_difference_p50_ns", ns_or_null(r.p50_abs_difference)},
-      {"abs_difference_p99_ns", ns_or_null(r.p99_abs_difference)},
-      {"abs_difference_max_ns", ns_or_null(r.max_abs_difference)},
+      {"host_minus_guest_ns", ns_or_null(a.host_minus_guest)},
+      {"max_delay_ns", ns_or_null(a.max_delay)},
+      {"max_advance_ns", ns_or_null(a.max_advance)},
+      {"abs_difference_p50_ns", ns_or_null(a.p50)},
+      {"abs_difference_p99_ns", ns_or_null(a.p99)},
+      {"abs_difference_max_ns", ns_or_null(a.max_abs)},
       {"idle_waits", r.idle.waits},
       {"idle_margin_ns", r.idle.margin.count()},
       {"idle_spun_ns", r.idle.spun.count()},

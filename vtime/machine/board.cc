@@ -222,18 +222,8 @@ BoardStats Board::stats() const {
   s.time_slept_align = p.time_slept_align;
   s.cpu_throttle = p.throttle.percentage();
   s.time_slept_throttle = p.throttle.total_slept();
-  s.icount = p.icount.has_value();
   s.icount_text = p.icount ? format_icount_options(p.options.icount) : "off";
-  if (p.icount) {
-    const AlignSummary a = p.icount->align_summary();
-    s.align = a.align;
-    s.host_minus_guest = a.host_minus_guest;
-    s.max_delay = a.max_delay;
-    s.max_advance = a.max_advance;
-    s.p50 = a.p50;
-    s.p99 = a.p99;
-    s.max_abs = a.max_abs;
-  }
+  if (p.icount) s.alignment = p.icount->align_summary();
   s.guest_errors = p.log.count();
   s.reboots = p.reboots;
   const DeadlineWaiter& waiter = p.active_idle_waiter();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "vtime/devices/console_backend.h"
+#include "vtime/icount/align_stats.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/loader.h"
 #include "vtime/machine/timer_devices.h"
@@ -68,11 +69,9 @@ struct BoardStats {
   Duration time_slept_align{0};
   int cpu_throttle = 0;            // percentage at the end (0: off)
   Duration time_slept_throttle{0};  // host time the run loop slept for the throttle
-  bool icount = false;
   std::string icount_text;     // "shift=4,align=off,sleep=off" or "off"
-  // Alignment statistics (icount only).
-  Duration host_minus_guest{0}, max_delay{0}, max_advance{0}, p50{0}, p99{0}, max_abs{0};
-  bool align = false;
+  // How guest time tracked host time: present when icount is on.
+  std::optional<AlignSummary> alignment;
   uint64_t guest_errors = 0;
   uint64_t reboots = 0;
   // Waits on the host while every hart idled (sleep=on or no icount).

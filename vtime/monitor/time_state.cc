@@ -28,27 +28,21 @@ TimeState capture_time_state(Board& board) {
   }
   s.running = clocks.running();
   s.paused = board.paused();
-  const BoardStats stats = board.stats();
-  s.icount = stats.icount_text;
-  s.time_warped = stats.time_warped;
-  s.time_slept_align = stats.time_slept_align;
-  s.host_minus_guest = stats.host_minus_guest;
-  s.cpu_throttle = stats.cpu_throttle;
-  s.instructions = stats.instructions;
+  s.board = board.stats();
   return s;
 }
 
 std::string format_time_text(const TimeState& s) {
   std::string out = fmt::format("run state           {}\n", s.paused ? "paused" : s.running ? "running" : "stopped");
-  out += fmt::format("icount              {}\n", s.icount);
+  out += fmt::format("icount              {}\n", s.board.icount_text);
   for (const TimeState::Clock& c : s.clocks) {
     out += fmt::format("{:<19} {}  {} timer(s) armed, next {}\n", clock_name(c.id), seconds(c.now), c.timers_armed,
                        c.next ? seconds(*c.next) : std::string("none"));
   }
-  out += fmt::format("time warped         {}\n", seconds(s.time_warped));
-  out += fmt::format("time slept (align)  {}\n", seconds(s.time_slept_align));
-  out += fmt::format("cpu throttle        {}\n", s.cpu_throttle > 0 ? fmt::format("{} %", s.cpu_throttle) : "off");
-  out += fmt::format("instructions        {}\n", s.instructions);
+  out += fmt::format("time warped         {}\n", seconds(s.board.time_warped));
+  out += fmt::format("time slept (align)  {}\n", seconds(s.board.time_slept_align));
+  out += fmt::format("cpu throttle        {}\n", s.board.cpu_throttle > 0 ? fmt::format("{} %", s.board.cpu_throttle) : "off");
+  out += fmt::format("instructions        {}\n", s.board.instructions);
   return out;
 }
 
@@ -62,13 +56,14 @@ nlohmann::json time_state_json(const TimeState& s) {
   }
   return {{"running", s.running},
           {"paused", s.paused},
-          {"icount", s.icount},
+          {"icount", s.board.icount_text},
           {"clocks", clocks},
-          {"time-warped-ns", s.time_warped.count()},
-          {"time-slept-align-ns", s.time_slept_align.count()},
-          {"host-minus-guest-ns", s.host_minus_guest.count()},
-          {"cpu-throttle-percent", s.cpu_throttle},
-          {"instructions", s.instructions}};
+          {"time-warped-ns", s.board.time_warped.count()},
+          {"time-slept-align-ns", s.board.time_slept_align.count()},
+          {"host-minus-guest-ns", s.board.alignment ? nlohmann::json(s.board.alignment->host_minus_guest.count())
+                                             : nlohmann::json(nullptr)},
+          {"cpu-throttle-percent", s.board.cpu_throttle},
+          {"instructions", s.board.instructions}};
 }
 
 }  // namespace vtime::monitor

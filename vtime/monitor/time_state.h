@@ -25,12 +25,7 @@ struct TimeState {
   std::array<Clock, kClockCount> clocks{};
   bool running = false;              // VIRTUAL and VIRTUAL_RT advance
   bool paused = false;               // stopped by the monitor
-  std::string icount;                // QEMU syntax, "off"
-  Duration time_warped{0};
-  Duration time_slept_align{0};
-  Duration host_minus_guest{0};      // icount only
-  int cpu_throttle = 0;              // percent, 0 off
-  uint64_t instructions = 0;
+  BoardStats board;                  // icount, warps, align, throttle, instructions
 };
 
 TimeState capture_time_state(Board& board);
