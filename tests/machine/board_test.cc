@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "vtime/devices/console_backend.h"
+#include "vtime/devices/guest_log.h"
 #include "tests/machine/guest_words.h"
 #include "vtime/time/manual_host_clock.h"
 
@@ -75,6 +76,27 @@ TEST(Board, PoweroffEndsTheRunWithStatusZero) {
   const RunOutcome outcome = f.board->run();
   EXPECT_EQ(outcome.kind, RunOutcome::Kind::kPoweroff);
   EXPECT_EQ(outcome.exit_status, 0);
+}
+
+class CollectingSink final : public GuestErrorSink {
+ public:
+  void guest_error(std::string_view message) override { lines.emplace_back(message); }
+  std::vector<std::string> lines;
+};
+
+TEST(Board, GuestErrorsAreCountedAndGoToTheSinkOfTheOptions) {
+  std::vector<uint8_t> guest = program({
+      0x020053b7,  // lui  t2, 0x2005          t2 = 0x2005000 (CLINT MTIMER + 0x1000: no such hart)
+      0x0003be03,  // ld   t3, 0(t2)
+  });
+  guest.insert(guest.end(), kPoweroff.begin(), kPoweroff.end());
+  CollectingSink sink;
+  BoardOptions options = icount_options("shift=4,sleep=off");
+  options.guest_error_sink = &sink;
+  Fixture f(options, guest);
+  EXPECT_EQ(f.board->run().kind, RunOutcome::Kind::kPoweroff);
+  EXPECT_EQ(f.board->stats().guest_errors, 1u);
+  EXPECT_EQ(sink.lines, std::vector<std::string>{"clint: read from reserved MTIMER offset 0x1000"});
 }
 
 TEST(Board, AFailureCodeBecomesTheExitStatus) {

@@ -118,7 +118,8 @@ int run_command(std::span<const std::string> args) {
   BoardOptions options;
   options.ram_bytes = request.ram_bytes;
   options.harts = request.harts;
-  options.echo_guest_errors = request.log_guest_errors;
+  StderrGuestErrorSink stderr_guest_errors;
+  if (request.log_guest_errors) options.guest_error_sink = &stderr_guest_errors;
   options.timer_devices.hpet = request.hpet;
   options.timer_devices.lapic_timer = request.lapic_timer;
   options.timer_devices.pv_clockevent = request.pv_clockevent;

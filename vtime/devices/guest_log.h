@@ -2,15 +2,35 @@
 // offset, a write to a read-only register, a bad access size. Not a C++ error;
 // logged, counted, and the architected result applied. A board owns one; tests
 // inspect it. Messages are rate-limited per kind by the sink, not by devices.
+//
+// An emulator that embeds the devices routes the messages into its own logger
+// by giving the log a GuestErrorSink; GuestLog itself keeps only the count and
+// the most recent messages (what the board's report and tests read).
 #pragma once
 
 #include <fmt/format.h>
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vtime {
+
+// Receives every guest error as one formatted line, on the thread of the
+// device access that caused it.
+class GuestErrorSink {
+ public:
+  virtual ~GuestErrorSink() = default;
+  virtual void guest_error(std::string_view message) = 0;
+};
+
+// A sink that prints "guest error: MESSAGE" lines to stderr (the `vtime`
+// command's --guest-errors).
+class StderrGuestErrorSink final : public GuestErrorSink {
+ public:
+  void guest_error(std::string_view message) override;
+};
 
 class GuestLog {
  public:
@@ -21,15 +41,16 @@ class GuestLog {
   uint64_t count() const { return count_; }
   // The most recent messages (at most kKept), oldest first.
   const std::vector<std::string>& recent() const { return recent_; }
-  // When set, messages are also printed to stderr (the `vtime` command's -d guest_errors).
-  void set_echo(bool echo) { echo_ = echo; }
+  // Every later message also goes to `sink` (null: none). The sink must outlive
+  // the log or be replaced first.
+  void set_sink(GuestErrorSink* sink) { sink_ = sink; }
 
  private:
   static constexpr size_t kKept = 64;
   void record(std::string message);
   std::vector<std::string> recent_;
   uint64_t count_ = 0;
-  bool echo_ = false;
+  GuestErrorSink* sink_ = nullptr;
 };
 
 }  // namespace vtime

@@ -45,7 +45,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
 
   auto parts = std::make_unique<Parts>(host, console, options);
   Parts& p = *parts;
-  p.log.set_echo(options.echo_guest_errors);
+  p.log.set_sink(options.guest_error_sink);
   p.images = images;
 
   PlatformOptions platform_options;

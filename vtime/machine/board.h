@@ -24,6 +24,7 @@
 namespace vtime {
 
 class CpuThrottle;
+class GuestErrorSink;
 class Icount;
 class TimerGroup;
 class VmClocks;
@@ -35,7 +36,9 @@ struct BoardOptions {
   uint64_t ram_bytes = 128ull << 20;
   unsigned harts = 1;
   IcountOptions icount;  // IcountMode::kOff: VIRTUAL is host running time
-  bool echo_guest_errors = false;
+  // Where guest errors go besides the board's count (null: nowhere); it must
+  // outlive the board.
+  GuestErrorSink* guest_error_sink = nullptr;
   TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
   std::string bootargs{};              // /chosen/bootargs (QEMU -append); none when empty
   // CPU throttle percentage (docs/icount.md): 0 = off, 1..99 = the
