@@ -120,10 +120,10 @@ TEST(TimerGroup, StoppedVmHoldsVirtualTimersButNotRealtimeOnes) {
   EXPECT_EQ(f.group.run_all_due(), 1u);
 }
 
-TEST(TimerGroup, NotifyHookHearsEarlierDeadlinesAndClockChanges) {
+TEST(TimerGroup, SubscribersHearEarlierDeadlinesAndClockChanges) {
   GroupFixture f;
   std::vector<ClockId> heard;
-  f.group.set_notify_hook([&](ClockId id) { heard.push_back(id); });
+  const auto subscription = f.group.subscribe([&](ClockId id) { heard.push_back(id); });
   GuestTimer v(f.group, ClockId::kVirtual, f.record("v"));
   v.arm(guest(5us));
   ASSERT_EQ(heard.size(), 1u);
@@ -134,22 +134,45 @@ TEST(TimerGroup, NotifyHookHearsEarlierDeadlinesAndClockChanges) {
   EXPECT_EQ(heard, std::vector<ClockId>{ClockId::kVirtual});
 }
 
-TEST(TimerGroup, NotifyHookHearsAResume) {
+TEST(TimerGroup, SubscribersHearAResume) {
   GroupFixture f;
   std::vector<ClockId> heard;
   f.clocks.stop();
-  f.group.set_notify_hook([&](ClockId id) { heard.push_back(id); });
+  const auto subscription = f.group.subscribe([&](ClockId id) { heard.push_back(id); });
   f.clocks.resume();  // VIRTUAL moves again: its deadlines need a fresh look
   EXPECT_NE(std::find(heard.begin(), heard.end(), ClockId::kVirtual), heard.end());
 }
 
-TEST(TimerGroup, ClockChangesAfterTheGroupIsGoneReachNoHook) {
+TEST(TimerGroup, EverySubscriberHearsInSubscriptionOrderUntilItsSubscriptionEnds) {
+  GroupFixture f;
+  std::vector<std::string> heard;
+  auto first = f.group.subscribe([&](ClockId) { heard.push_back("first"); });
+  TimerGroup::Subscription second = f.group.subscribe([&](ClockId) { heard.push_back("second"); });
+  GuestTimer v(f.group, ClockId::kVirtual, f.record("v"));
+  v.arm(guest(5us));
+  EXPECT_EQ(heard, (std::vector<std::string>{"first", "second"}));
+  heard.clear();
+  TimerGroup::Subscription moved = std::move(first);  // the place in line moves with it
+  EXPECT_FALSE(first.active());
+  v.arm(guest(4us));
+  EXPECT_EQ(heard, (std::vector<std::string>{"first", "second"}));
+  heard.clear();
+  moved.reset();
+  v.arm(guest(3us));
+  EXPECT_EQ(heard, std::vector<std::string>{"second"});
+  heard.clear();
+  second = TimerGroup::Subscription();  // assigning ends the old one too
+  v.arm(guest(2us));
+  EXPECT_TRUE(heard.empty());
+}
+
+TEST(TimerGroup, ClockChangesAfterTheGroupIsGoneReachNoSubscriber) {
   ManualHostClock host;
   VmClocks clocks(host);
   int heard = 0;
   {
     TimerGroup group(clocks);
-    group.set_notify_hook([&](ClockId) { ++heard; });
+    const auto subscription = group.subscribe([&](ClockId) { ++heard; });
   }
   clocks.disable(ClockId::kVirtual);
   clocks.enable(ClockId::kVirtual);

@@ -30,7 +30,7 @@ Icount::Icount(VmClocks& clocks, TimerGroup& timers, Options options)
                                             : nullptr}) {
   assert(validate(options_.icount).ok() && options_.icount.mode != IcountMode::kOff);
   clocks_.set_virtual_source(&clock_);
-  timers_.set_notify_hook([this](ClockId id) { on_notify(id); });
+  earlier_deadlines_ = timers_.subscribe([this](ClockId id) { on_notify(id); });
   if (options_.icount.mode == IcountMode::kAdaptive) {
     controller_ = make_rate_controller(options_.icount.controller, options_.icount.shift);
     nominal_ = controller_->initial();
@@ -52,7 +52,7 @@ Icount::Icount(VmClocks& clocks, TimerGroup& timers, Options options)
 }
 
 Icount::~Icount() {
-  timers_.set_notify_hook(options_.notify);
+  earlier_deadlines_.reset();
   virtual_adjust_timer_.reset();
   rt_adjust_timer_.reset();
   clocks_.set_virtual_source(nullptr);
@@ -121,7 +121,7 @@ void Icount::kick() {
   if (idle_waiting_.load(std::memory_order_seq_cst)) clocks_.host().wake();
 }
 
-void Icount::on_notify(ClockId id) {
+void Icount::on_notify(ClockId) {
   if (HartBudget* hart = running_.load(std::memory_order_seq_cst)) {
     // Instructions this run published and those still to the deadline come
     // from one clock snapshot, so the shrink is exact even while the hart syncs
@@ -132,7 +132,6 @@ void Icount::on_notify(ClockId id) {
     hart->shrink_to(add_saturating(retired >= base ? retired - base : 0, to_go));
   }
   if (idle_waiting_.load(std::memory_order_seq_cst)) clocks_.host().wake();
-  if (options_.notify) options_.notify(id);
 }
 
 IdleOutcome Icount::idle() {

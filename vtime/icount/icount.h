@@ -56,7 +56,6 @@ class Icount {
   struct Options {
     IcountOptions icount;                 // mode must be kFixed or kAdaptive (validated)
     WarningSink warn = nullptr;           // "no timer armed", "guest is late" (may be empty)
-    TimerGroup::NotifyHook notify = nullptr;  // chained: Icount owns the group's notify hook
     DeadlineWaiter::Options idle_wait{};  // how sleep=on idle waits meet their deadline
     // sleep=on: host wake-up lateness left after an idle wait is owed to the
     // guest and repaid by later idles (off: dropped, the plain baseline).
@@ -170,6 +169,8 @@ class Icount {
   std::optional<GuestTimer> rt_adjust_timer_;
   std::optional<GuestTimer> virtual_adjust_timer_;
   Aligner aligner_;
+  // Last: it ends first, before the state on_notify() reads.
+  TimerGroup::Subscription earlier_deadlines_;
 };
 
 }  // namespace vtime

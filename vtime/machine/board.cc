@@ -90,13 +90,12 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
                      Icount::Options{
                          .icount = options.icount,
                          .warn = [](std::string_view m) { fmt::print(stderr, "vtime: {}\n", m); },
-                         .notify = stop_running_hart,
                          .idle_wait = options.idle_wait,
                          .repay_idle_lateness = options.repay_idle_lateness,
                      });
-  } else {
-    p.timers.set_notify_hook(stop_running_hart);
   }
+  // After the icount engine's subscription: the budget shrinks before the stop.
+  p.earlier_deadlines = p.timers.subscribe(stop_running_hart);
 
   for (unsigned h = 0; h < options.harts; ++h) {
     auto env = std::make_unique<BoardHartEnv>(p.platform->bus(),

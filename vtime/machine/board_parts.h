@@ -39,6 +39,8 @@ struct Board::Parts {
   // What the UART writes to: the backend, flushed within 1 ms of host time.
   ConsoleFlusher console_out{console, timers};
   std::optional<Icount> icount;
+  // Stops the running hart when a deadline moves earlier (Board::create).
+  TimerGroup::Subscription earlier_deadlines;
   // The host waits while every hart idles without icount (with icount, the
   // engine's own waiter does them).
   DeadlineWaiter idle_waiter{host, options.idle_wait};

@@ -4,7 +4,7 @@
 // BasicTimer<Domain> is typed by the clock's domain: GuestTimer for VIRTUAL and
 // VIRTUAL_RT, HostTimer for REALTIME, WallTimer for HOST (asserted at creation).
 // Arming, cancelling and querying are safe from any thread; a change that moves
-// the list's earliest deadline earlier calls the group's notify hook.
+// the list's earliest deadline earlier notifies the group's subscribers.
 #pragma once
 
 #include <atomic>

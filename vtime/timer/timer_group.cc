@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
+#include <vector>
 
 #include "vtime/timer/timer.h"
 #include "vtime/timer/timer_list.h"
@@ -18,19 +20,28 @@ struct TimerGroup::Impl {
   std::array<TimerList, kClockCount> lists;
   // Shared with the VmClocks change listener, which may outlive the group
   // (VmClocks cannot remove listeners); the destructor empties it.
-  std::shared_ptr<NotifyHook> hook = std::make_shared<NotifyHook>();
+  std::shared_ptr<Subscribers> subscribers = std::make_shared<Subscribers>();
+  uint64_t next_id = 1;
 };
+
+void TimerGroup::Subscribers::notify(ClockId id) const {
+  for (const auto& [_, hook] : hooks) hook(id);
+}
 
 static_assert(index_of(ClockId::kRealtime) == 0 && index_of(ClockId::kVirtualRt) == 3,
               "Impl::lists is laid out in clock-id order");
 
 TimerGroup::TimerGroup(VmClocks& clocks) : impl_(std::make_unique<Impl>(clocks)) {
-  clocks.add_change_listener([hook = impl_->hook](ClockId id) {
-    if (*hook) (*hook)(id);
-  });
+  clocks.add_change_listener([subscribers = impl_->subscribers](ClockId id) { subscribers->notify(id); });
+  for (TimerList& list : impl_->lists) {
+    list.set_notify_hook([subscribers = impl_->subscribers.get()](ClockId id) { subscribers->notify(id); });
+  }
 }
 
-TimerGroup::~TimerGroup() { *impl_->hook = nullptr; }
+TimerGroup::~TimerGroup() {
+  assert(impl_->subscribers->hooks.empty() && "every Subscription ends before its group");
+  impl_->subscribers->hooks.clear();
+}
 
 VmClocks& TimerGroup::clocks() const { return impl_->clocks; }
 
@@ -71,9 +82,31 @@ size_t TimerGroup::run_all_due() {
   return fired;
 }
 
-void TimerGroup::set_notify_hook(NotifyHook hook) {
-  for (TimerList& list : impl_->lists) list.set_notify_hook(hook);
-  *impl_->hook = std::move(hook);
+TimerGroup::Subscription TimerGroup::subscribe(NotifyHook hook) {
+  assert(hook);
+  const uint64_t id = impl_->next_id++;
+  impl_->subscribers->hooks.emplace_back(id, std::move(hook));
+  return Subscription(this, id);
+}
+
+void TimerGroup::unsubscribe(uint64_t id) {
+  std::erase_if(impl_->subscribers->hooks, [id](const auto& entry) { return entry.first == id; });
+}
+
+TimerGroup::Subscription::Subscription(Subscription&& other) noexcept
+    : group_(std::exchange(other.group_, nullptr)), id_(other.id_) {}
+
+TimerGroup::Subscription& TimerGroup::Subscription::operator=(Subscription&& other) noexcept {
+  if (this != &other) {
+    reset();
+    group_ = std::exchange(other.group_, nullptr);
+    id_ = other.id_;
+  }
+  return *this;
+}
+
+void TimerGroup::Subscription::reset() {
+  if (group_ != nullptr) std::exchange(group_, nullptr)->unsubscribe(id_);
 }
 
 // TimerBase's group-facing members live here, the one file that needs VmClocks.

@@ -10,15 +10,19 @@
 //  - A timer (re)armed during a pass for a deadline at or before the pass's "now"
 //    fires in the NEXT pass, not this one: re-arming for "now" cannot livelock.
 //    (QEMU runs it again in the same pass.)
-// The notify hook fires when a list's earliest deadline moves earlier (arm from
-// any thread, enable, resume); the run loop uses it to wake up or to shrink a
-// CPU's instruction budget. It runs on the arming thread, outside list locks.
+// Subscribers hear when a list's earliest deadline moves earlier (arm from any
+// thread, enable, resume): the icount engine shrinks a CPU's instruction budget,
+// a run loop wakes up or stops the running CPU. Every subscriber runs, in
+// subscription order, on the arming thread, outside list locks.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include "vtime/clock/vm_clocks.h"
 #include "vtime/timer/timer_options.h"
@@ -33,6 +37,24 @@ inline constexpr Duration kNoDeadline = Duration::max();
 class TimerGroup {
  public:
   using NotifyHook = std::function<void(ClockId)>;
+
+  // A subscriber's place in the group; unsubscribes when destroyed or reset.
+  // Move-only. Must not outlive the group.
+  class Subscription {
+   public:
+    Subscription() = default;
+    Subscription(Subscription&& other) noexcept;
+    Subscription& operator=(Subscription&& other) noexcept;
+    ~Subscription() { reset(); }
+    void reset();
+    bool active() const { return group_ != nullptr; }
+
+   private:
+    friend class TimerGroup;
+    Subscription(TimerGroup* group, uint64_t id) : group_(group), id_(id) {}
+    TimerGroup* group_ = nullptr;
+    uint64_t id_ = 0;
+  };
 
   explicit TimerGroup(VmClocks& clocks);
   ~TimerGroup();  // all timers must have been destroyed first (asserted)
@@ -61,10 +83,18 @@ class TimerGroup {
   // Runs every enabled clock's due timers, in clock-id order.
   size_t run_all_due();
 
-  void set_notify_hook(NotifyHook hook);
+  // Adds `hook` after the existing subscribers. Subscribe and unsubscribe only
+  // while no other thread arms timers of the group (at set-up and tear-down):
+  // notifications read the subscriber list without a lock.
+  [[nodiscard]] Subscription subscribe(NotifyHook hook);
 
  private:
   struct Impl;
+  struct Subscribers {
+    std::vector<std::pair<uint64_t, NotifyHook>> hooks;
+    void notify(ClockId id) const;
+  };
+  void unsubscribe(uint64_t id);
   std::unique_ptr<Impl> impl_;
 };
 

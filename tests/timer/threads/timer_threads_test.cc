@@ -1,7 +1,7 @@
 // Arming and cancelling from two threads while the owner thread runs timers.
 // The interleaving is up to the scheduler, so the checks are invariants that
 // hold under every interleaving: no timer fires early or on a foreign thread,
-// every arm is accounted for, notify hooks run on the arming thread. Built as
+// every arm is accounted for, subscribers run on the arming thread. Built as
 // its own test set (timer_threads) so CI also runs it under ThreadSanitizer.
 #include <gtest/gtest.h>
 
@@ -48,7 +48,7 @@ struct Shared {
 TEST(TimerThreads, TwoThreadsArmAndCancelWhileTheOwnerRunsTimers) {
   Shared s;
   for (size_t i = 0; i < kWorkers * kTimersPerWorker + kShared; ++i) s.add_timer();
-  s.group.set_notify_hook([&](ClockId) {
+  const auto subscription = s.group.subscribe([&](ClockId) {
     if (std::this_thread::get_id() == s.owner) {
       ++s.notified_on_owner;
     } else {
@@ -108,7 +108,7 @@ TEST(TimerThreads, TwoThreadsArmAndCancelWhileTheOwnerRunsTimers) {
 TEST(TimerThreads, ArmFromAnotherThreadWakesTheOwnersWait) {
   Shared s;
   s.add_timer();
-  s.group.set_notify_hook([&](ClockId) { s.host.wake(); });
+  const auto subscription = s.group.subscribe([&](ClockId) { s.host.wake(); });
   std::thread other([&] { s.timers[0].arm(s.clocks.virtual_now() + 5us); });
   other.join();
   // The wake-up is not lost even though it came before the wait.
