@@ -27,10 +27,11 @@ struct Board {
   GuestLog log;
   BufferConsole console;
   Plic plic{log, 1};
-  Uart16550 uart{log, console, plic.source(virt_map::kUartIrq)};
+  Uart16550 uart{log, console};
   SifiveTest test{log, [](FinisherRequest) {}};
   AddressMap map{log};
   Board() {
+    uart.connect(plic.source(virt_map::kUartIrq));
     (void)map.add_rom("rom", virt_map::kMromBase, virt_map::kMromSize);
     (void)map.add_device(virt_map::kTestBase, test);
     (void)map.add_device(virt_map::kPlicBase, plic);

@@ -98,7 +98,7 @@ class PlicBench final : public Bench {
 
 class UartBench final : public Bench {
  public:
-  UartBench() : uart_(log_, console_, irq_) {}
+  UartBench() : uart_(log_, console_) { uart_.connect(irq_); }
   void op(FuzzedDataProvider& in) override {
     if (in.ConsumeIntegralInRange(0, 3) == 0) {
       console_.feed(in.ConsumeBytesAsString(in.ConsumeIntegralInRange(0, 20)));
@@ -126,7 +126,7 @@ class HpetBench final : public Bench {
     Hpet::Options options;
     options.timers = in.ConsumeIntegralInRange(hpet_reg::kMinTimers, hpet_reg::kMaxTimers);
     options.driftfix = in.ConsumeBool() ? HpetDriftfix::kSlew : HpetDriftfix::kNone;
-    hpet_ = std::make_unique<Hpet>(time.timers(), log_, routes, options);
+    hpet_ = std::make_unique<Hpet>(log_, time.timers(), routes, options);
   }
   void op(FuzzedDataProvider& in) override {
     if (in.ConsumeIntegralInRange(0, 7) == 0) {

@@ -143,7 +143,7 @@ inline DriftfixResult simulate_hpet(HpetDriftfix driftfix, const DriftfixRun& ru
   RecordingIrqLine line({.clocks = &sim.clocks()});
   Hpet::Routes routes{};
   routes[0] = &line;
-  Hpet hpet(sim.timers(), log, routes, {.driftfix = driftfix, .slew = slew});
+  Hpet hpet(log, sim.timers(), routes, {.driftfix = driftfix, .slew = slew});
   const auto period_ticks = static_cast<uint64_t>(run.period / 10ns);
   hpet.write(hpet_reg::kGenConf, 8, hpet_reg::kEnableCnf);
   hpet.write(hpet_reg::kTimer0 + hpet_reg::kTnConfCap, 8,

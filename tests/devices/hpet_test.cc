@@ -25,7 +25,7 @@ class HpetTest : public ::testing::Test {
           RecordingIrqLine::Options{.clocks = &sim_.clocks(), .ack = RecordingIrqLine::Ack::kImmediately}));
       routes[r] = lines_.back().get();
     }
-    hpet_ = std::make_unique<Hpet>(sim_.timers(), log_, routes, options);
+    hpet_ = std::make_unique<Hpet>(log_, sim_.timers(), routes, options);
   }
   uint64_t r64(uint64_t off) { return hpet_->read(off, 8); }
   uint64_t r32(uint64_t off) { return hpet_->read(off, 4); }
@@ -272,7 +272,7 @@ TEST_F(HpetSlewTest, UnclearedLevelStatusCoalescesAndIsMadeUpLater) {
   lines_[4] = std::make_unique<RecordingIrqLine>(RecordingIrqLine::Options{.clocks = &sim_.clocks()});
   Hpet::Routes routes{};
   routes[4] = lines_[4].get();
-  hpet_ = std::make_unique<Hpet>(sim_.timers(), log_, routes, Hpet::Options{.driftfix = HpetDriftfix::kSlew});
+  hpet_ = std::make_unique<Hpet>(log_, sim_.timers(), routes, Hpet::Options{.driftfix = HpetDriftfix::kSlew});
   w64(kGenConf, kEnableCnf);
   w64(timer_reg(0, kTnConfCap),
       kTnIntEnbCnf | kTnIntTypeCnf | kTnTypeCnf | kTnValSetCnf | route(4));
@@ -293,7 +293,7 @@ TEST(Hpet, RoutingToAnUnconnectedInputIsAGuestError) {
   RecordingIrqLine line;
   Hpet::Routes routes{};
   routes[2] = &line;
-  Hpet hpet(sim.timers(), log, routes, {});
+  Hpet hpet(log, sim.timers(), routes, {});
   EXPECT_EQ(hpet.read(kTimer0 + kTnConfCap + 4, 4), 0b100u);  // Tn_INT_ROUTE_CAP
   hpet.write(kTimer0 + kTnConfCap, 8, kTnIntEnbCnf | (uint64_t{5} << kTnIntRouteShift));
   EXPECT_EQ(log.count(), 1u);
@@ -304,7 +304,7 @@ TEST(Hpet, RoutingToAnUnconnectedInputIsAGuestError) {
 TEST(Hpet, ThirtyTwoTimersWidenTheWindow) {
   VirtualSim sim;
   GuestLog log;
-  Hpet hpet(sim.timers(), log, Hpet::Routes{}, {.timers = 32});
+  Hpet hpet(log, sim.timers(), Hpet::Routes{}, {.timers = 32});
   EXPECT_EQ(hpet.size(), 0x500u);
   EXPECT_EQ((hpet.read(kGcapId, 4) >> kNumTimCapShift) & 0x1F, 31u);
   EXPECT_EQ(hpet.read(timer_reg(31, kTnConfCap), 8) >> 32, 0u);  // no routes connected

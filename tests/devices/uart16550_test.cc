@@ -13,7 +13,8 @@ struct Fixture {
   GuestLog log;
   BufferConsole console;
   testing::TestIrqLine irq;
-  Uart16550 uart{log, console, irq};
+  Uart16550 uart{log, console};
+  Fixture() { uart.connect(irq); }
 
   uint8_t rd(uint64_t reg) { return static_cast<uint8_t>(uart.read(reg, 1)); }
   void wr(uint64_t reg, uint8_t v) { uart.write(reg, 1, v); }
@@ -94,6 +95,18 @@ TEST(Uart16550, EnablingThrEmptyInterruptRaisesItAtOnce) {
   // Reading IIR acknowledged it.
   EXPECT_FALSE(f.irq.level());
   EXPECT_EQ(f.rd(kIir) & 0x0f, kIirNoInterrupt);
+}
+
+TEST(Uart16550, ConnectingTheLineDrivesTheLevelTheUartAlreadyHas) {
+  GuestLog log;
+  BufferConsole console;
+  Uart16550 uart{log, console};
+  uart.write(kIer, 1, kIerEtbei);  // THR empty is pending before anything listens
+  testing::TestIrqLine irq;
+  uart.connect(irq);
+  EXPECT_TRUE(irq.level());
+  EXPECT_EQ(uart.read(kIir, 1) & 0x0f, kIirThre);
+  EXPECT_FALSE(irq.level());
 }
 
 TEST(Uart16550, WritingThrMakesThrEmptyDueAgain) {

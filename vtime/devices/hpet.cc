@@ -40,8 +40,8 @@ Result<HpetDriftfix> parse_hpet_driftfix(std::string_view name) {
   return Error{"unknown hpet driftfix '" + std::string(name) + "' (expected none or slew)"};
 }
 
-Hpet::Hpet(TimerGroup& group, GuestLog& log, Routes routes, Options options)
-    : group_(group), log_(log), routes_(routes), options_(options) {
+Hpet::Hpet(GuestLog& log, TimerGroup& timers, Routes routes, Options options)
+    : group_(timers), log_(log), routes_(routes), options_(options) {
   assert(options.timers >= kMinTimers && options.timers <= kMaxTimers);
   for (unsigned r = 0; r < kRoutes; ++r) {
     if (routes_[r] != nullptr) route_cap_ |= 1u << r;

@@ -42,7 +42,7 @@ class Hpet final : public MmioDevice {
     Duration min_periodic_interval = 1us;
   };
 
-  Hpet(TimerGroup& group, GuestLog& log, Routes routes, Options options);
+  Hpet(GuestLog& log, TimerGroup& timers, Routes routes, Options options);
   ~Hpet() override;
 
   std::string_view name() const override { return "hpet"; }

@@ -6,8 +6,12 @@ namespace vtime {
 
 using namespace uart_reg;
 
-Uart16550::Uart16550(GuestLog& log, ConsoleBackend& console, IrqLine& irq)
-    : log_(log), console_(console), irq_(irq) {}
+Uart16550::Uart16550(GuestLog& log, ConsoleBackend& console) : log_(log), console_(console) {}
+
+void Uart16550::connect(IrqLine& irq) {
+  irq_ = &irq;
+  irq_->set_level(irq_level_);
+}
 
 uint64_t Uart16550::read(uint64_t offset, unsigned /*size*/) {
   uint8_t value = 0;
@@ -170,7 +174,7 @@ void Uart16550::update_irq() {
   const bool level = pending_interrupt() != kIirNoInterrupt;
   if (level == irq_level_) return;
   irq_level_ = level;
-  irq_.set_level(level);
+  if (irq_ != nullptr) irq_->set_level(level);
 }
 
 }  // namespace vtime

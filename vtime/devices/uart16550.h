@@ -75,7 +75,9 @@ static_assert(uart_reg::kScr < uart_reg::kSize);
 class Uart16550 final : public MmioDevice {
  public:
   // `irq` is the UART's interrupt output (PLIC source 10 on `virt`).
-  Uart16550(GuestLog& log, ConsoleBackend& console, IrqLine& irq);
+  Uart16550(GuestLog& log, ConsoleBackend& console);
+  // The interrupt output; driven with the current level at once.
+  void connect(IrqLine& irq);
 
   std::string_view name() const override { return "uart16550"; }
   uint64_t size() const override { return uart_reg::kSize; }
@@ -113,7 +115,7 @@ class Uart16550 final : public MmioDevice {
 
   GuestLog& log_;
   ConsoleBackend& console_;
-  IrqLine& irq_;
+  IrqLine* irq_ = nullptr;
   // A received character; `brk` marks the 0 byte a break condition leaves,
   // which LSR.BI reports once it reaches the head of the FIFO.
   struct RxChar {

@@ -56,7 +56,7 @@ Status TimerDevices::attach(AddressMap& map, Plic& plic) {
     for (unsigned r = 0; r < routes.size(); ++r) routes[r] = &plic.source(kHpetIrq + r);
     Hpet::Options hpet_options;
     hpet_options.driftfix = *options_.hpet;
-    hpet_ = std::make_unique<Hpet>(timers_, log_, routes, hpet_options);
+    hpet_ = std::make_unique<Hpet>(log_, timers_, routes, hpet_options);
     if (Status s = map.add_device(kHpetBase, *hpet_); !s.ok()) return s;
   }
   for (unsigned h = 0; h < harts_; ++h) {

@@ -33,7 +33,9 @@ VirtPlatform::VirtPlatform(GuestLog& log, TimerGroup& timers, ConsoleBackend& co
       test_(log, std::move(on_finish)),
       clint_(log, timers, {.harts = options.harts, .timebase = options.timebase}),
       plic_(log, options.harts),
-      uart_(log, console, plic_.source(virt_map::kUartIrq)) {}
+      uart_(log, console) {
+  uart_.connect(plic_.source(virt_map::kUartIrq));
+}
 
 Status VirtPlatform::map_everything() {
   using namespace virt_map;
