@@ -12,7 +12,7 @@
 
 #include "fuzz/fuzz_check.h"
 #include "tools/vtime/memory_size.h"
-#include "tools/vtime/printable.h"
+#include "vtime/time/printable.h"
 #include "tools/vtime/run_request.h"
 #include "vtime/icount/icount_options.h"
 
@@ -22,7 +22,7 @@ namespace {
 void fuzz_icount(const std::string& text) {
   const Result<IcountOptions> parsed = parse_icount_options(text);
   // The icount parser quotes its input verbatim; the command prints it escaped.
-  if (!parsed) return check_one_line(cli::printable(parsed.error()));
+  if (!parsed) return check_one_line(printable(parsed.error()));
   if (!validate(*parsed).ok()) fail("icount '{}' parsed but does not validate", text);
   const std::string printed = format_icount_options(*parsed);
   if (parsed->mode == IcountMode::kOff) return;

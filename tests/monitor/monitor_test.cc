@@ -81,6 +81,10 @@ TEST(Hmp, BadLinesSayWhatWasWrongAndChangeNothing) {
   EXPECT_EQ(hmp.execute("info"), "info: say what: status, registers, jit or time\n");
   EXPECT_EQ(hmp.execute("info frob"), "info: unknown item 'frob' (status, registers, jit or time)\n");
   EXPECT_EQ(hmp.execute(""), "");
+  // What the client typed is quoted with its control bytes escaped: a terminal
+  // never receives a NUL or an escape sequence it did not ask the guest for.
+  EXPECT_EQ(hmp.execute(std::string("qu\0\x1b[2Jit", 9)), "unknown command: 'qu\\x00\\x1b[2Jit' (try help)\n");
+  EXPECT_EQ(hmp.execute("info t\ame"), "info: unknown item 't\\x07me' (status, registers, jit or time)\n");
   EXPECT_FALSE(rig.board->paused());
   EXPECT_TRUE(rig.events.empty());
 }
@@ -135,6 +139,10 @@ TEST(Qmp, ErrorsAsQemuGivesThem) {
   EXPECT_EQ(err(R"({"execute":"stop","arguments":[]})"),
             "GenericError: QMP input member 'arguments' must be an object");
   EXPECT_EQ(err(R"({"exec":"stop"})"), "GenericError: QMP input member 'exec' is unexpected");
+  // Names the client sent are quoted on one line, control bytes escaped.
+  EXPECT_EQ(err(R"({"execute":"stop","arguments":{"a\nb":1}})"), "GenericError: Parameter 'a\\nb' is unexpected");
+  EXPECT_EQ(err(R"({"ex\u0001":"stop"})"), "GenericError: QMP input member 'ex\\x01' is unexpected");
+  EXPECT_EQ(err(R"({"execute":"st\nop"})"), "CommandNotFound: The command st\\nop has not been found");
   EXPECT_EQ(err(R"([1,2])"), "GenericError: QMP input must be a JSON object");
   EXPECT_EQ(err("{\"execute\": }\n"), "GenericError: JSON parse error, invalid JSON");
   EXPECT_EQ(err("nonsense\n"), "GenericError: JSON parse error, invalid input");

@@ -169,5 +169,16 @@ TEST(RunRequest, MonitorsTakeOneEndpointEachAndMayRepeat) {
   EXPECT_NE(paused_alone.error().find("needs --monitor or --qmp"), std::string::npos);
 }
 
+TEST(RunRequest, OptionErrorsQuotingTheInputStayOneLine) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--time-limit", "\n"}, {"--time-limit", "1\nms"}, {"--cpu-throttle", "5\n"},
+           {"-m", "1\nG"}, {"-m", "\n"}, {"--report", "x\ny"}, {"--smp", "\n"}}) {
+    const auto r = parse_run_arguments(args).request;
+    ASSERT_FALSE(r.ok()) << args[1];
+    EXPECT_EQ(r.error().find('\n'), std::string::npos) << r.error();
+    EXPECT_NE(r.error().find("\\n"), std::string::npos) << r.error();
+  }
+}
+
 }  // namespace
 }  // namespace vtime::cli

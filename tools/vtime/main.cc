@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "tools/vtime/printable.h"
+#include "vtime/time/printable.h"
 #include "tools/vtime/report.h"
 #include "tools/vtime/run_request.h"
 #include "vtime/icount/icount_options.h"

@@ -1,6 +1,6 @@
 #include "tools/vtime/memory_size.h"
 
-#include "tools/vtime/printable.h"
+#include "vtime/time/printable.h"
 
 #include <fmt/format.h>
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "tools/vtime/memory_size.h"
-#include "tools/vtime/printable.h"
+#include "vtime/time/printable.h"
 
 namespace vtime::cli {
 namespace {

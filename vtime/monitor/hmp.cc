@@ -1,4 +1,5 @@
 #include "vtime/monitor/hmp.h"
+#include "vtime/time/printable.h"
 
 #include <fmt/format.h>
 
@@ -118,7 +119,7 @@ std::string Hmp::execute(std::string_view line) {
     actions_.set_throttle(*n);
     return {};
   }
-  return fmt::format("unknown command: '{}' (try help)\n", cmd);
+  return fmt::format("unknown command: '{}' (try help)\n", printable(cmd));
 }
 
 std::string Hmp::info(std::string_view what) {
@@ -130,7 +131,7 @@ std::string Hmp::info(std::string_view what) {
     if (icount == nullptr) return "icount              off\n";
     return icount->info_text();
   }
-  return fmt::format("info: unknown item '{}' (status, registers, jit or time)\n", what);
+  return fmt::format("info: unknown item '{}' (status, registers, jit or time)\n", printable(what));
 }
 
 std::string Hmp::registers() {

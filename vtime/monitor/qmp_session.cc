@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "vtime/monitor/time_state.h"
+#include "vtime/time/printable.h"
 
 namespace vtime::monitor {
 namespace {
@@ -29,7 +30,7 @@ void only(const json& args, std::initializer_list<std::string_view> known) {
   for (const auto& [key, value] : args.items()) {
     bool ok = false;
     for (std::string_view k : known) ok = ok || key == k;
-    if (!ok) throw ArgError{fmt::format("Parameter '{}' is unexpected", key)};
+    if (!ok) throw ArgError{fmt::format("Parameter '{}' is unexpected", printable(key))};
   }
 }
 
@@ -75,7 +76,7 @@ json QmpSession::reply(const json& request) {
       if (!value.is_object()) r = error("GenericError", "QMP input member 'arguments' must be an object");
       else args = value;
     } else if (key != "id") {
-      r = error("GenericError", fmt::format("QMP input member '{}' is unexpected", key));
+      r = error("GenericError", fmt::format("QMP input member '{}' is unexpected", printable(key)));
     }
   }
   if (r.is_null()) {
@@ -160,7 +161,7 @@ json QmpSession::execute(const std::string& command, const json& args) {
   } catch (const ArgError& e) {
     return error("GenericError", e.desc);
   }
-  return error("CommandNotFound", fmt::format("The command {} has not been found", command));
+  return error("CommandNotFound", fmt::format("The command {} has not been found", printable(command)));
 }
 
 std::string QmpSession::event(std::string_view name, const json& data) {

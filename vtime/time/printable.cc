@@ -1,8 +1,7 @@
-#include "tools/vtime/printable.h"
+#include "vtime/time/printable.h"
 
-#include <fmt/format.h>
 
-namespace vtime::cli {
+namespace vtime {
 
 std::string printable(std::string_view text) {
   std::string out;
@@ -18,10 +17,13 @@ std::string printable(std::string_view text) {
     } else if (c == '\t') {
       out += "\\t";
     } else {
-      out += fmt::format("\\x{:02x}", byte);
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xf]);
     }
   }
   return out;
 }
 
-}  // namespace vtime::cli
+}  // namespace vtime
