@@ -34,20 +34,41 @@ Board::Parts::Parts(HostClock& host_clock, ConsoleBackend& console_backend,
 Board::Board(std::unique_ptr<Parts> parts) : p_(std::move(parts)) {}
 Board::~Board() = default;
 
-Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& console,
-                                             const BoardOptions& options,
-                                             const BootImages& images) {
-  if (const Status s = validate(options.icount); !s.ok()) return Error{s.error()};
+namespace {
+
+Status validate_board_options(const BoardOptions& options) {
+  if (const Status s = validate(options.icount); !s.ok()) return s;
   if (options.cpu_throttle < 0 || options.cpu_throttle > CpuThrottle::kMaxPercent) {
     return Error{fmt::format("the CPU throttle must be 0 (off) or 1 to 99 percent, not {}",
                              options.cpu_throttle)};
   }
+  return ok_status();
+}
 
+}  // namespace
+
+Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& console,
+                                             const BoardOptions& options,
+                                             const BootImages& images) {
+  if (const Status s = validate_board_options(options); !s.ok()) return Error{s.error()};
   auto parts = std::make_unique<Parts>(host, console, options);
   Parts& p = *parts;
   p.log.set_sink(options.guest_error_sink);
   p.images = images;
+  if (const Status s = p.build_platform(); !s.ok()) return Error{s.error()};
+  p.build_time_engine();
+  p.build_harts();
+  const Result<BootPlan> plan = p.platform->prepare_boot(images);
+  if (!plan) return Error{plan.error()};
+  for (auto& hart : p.harts) hart->invalidate_code();
+  p.arm_console_polls();
+  if (options.cpu_throttle > 0) p.throttle.set(options.cpu_throttle);
+  return std::unique_ptr<Board>(new Board(std::move(parts)));
+}
 
+// The virt platform (RAM, ROM, CLINT, PLIC, UART, test device) and the
+// optional timer devices on its bus.
+Status Board::Parts::build_platform() {
   PlatformOptions platform_options;
   platform_options.ram_bytes = options.ram_bytes;
   platform_options.harts = options.harts;
@@ -56,97 +77,99 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   platform_options.bootargs = options.bootargs;
   platform_options.extra_devices =
       TimerDevices::device_tree_nodes(options.timer_devices, options.harts);
-  Result<std::unique_ptr<VirtPlatform>> platform = VirtPlatform::create(
-      p.log, p.timers, p.console_out, platform_options, [&p](FinisherRequest request) {
-        p.finish = request;
-        if (p.running != nullptr) p.running->request_exit();
+  Result<std::unique_ptr<VirtPlatform>> created = VirtPlatform::create(
+      log, timers, console_out, platform_options, [this](FinisherRequest request) {
+        finish = request;
+        if (running != nullptr) running->request_exit();
       });
-  if (!platform) return Error{platform.error()};
-  p.platform = std::move(platform).value();
-  p.timer_devices = std::make_unique<TimerDevices>(p.log, p.timers, options.timer_devices,
-                                                   options.harts, virt_map::kTimebase);
-  if (Status s = p.timer_devices->attach(p.platform->bus(), p.platform->plic()); !s.ok()) {
-    return Error{s.error()};
-  }
+  if (!created) return Error{created.error()};
+  platform = std::move(created).value();
+  timer_devices = std::make_unique<TimerDevices>(log, timers, options.timer_devices, options.harts,
+                                                 virt_map::kTimebase);
+  if (Status s = timer_devices->attach(platform->bus(), platform->plic()); !s.ok()) return s;
   // The pvclock counter is mtime: when the guest moves mtime, the records move
   // with it, so a pvclock reader's time stays continuous (KVM does the same for
   // a guest TSC write).
-  if (PvClock* pv = p.timer_devices->pvclock()) {
-    pv->set_counter_offset(p.platform->clint().mtime_offset());
-    p.platform->clint().set_mtime_written_hook([pv](uint64_t offset) { pv->set_counter_offset(offset); });
+  if (PvClock* pv = timer_devices->pvclock()) {
+    pv->set_counter_offset(platform->clint().mtime_offset());
+    platform->clint().set_mtime_written_hook([pv](uint64_t offset) { pv->set_counter_offset(offset); });
   }
+  return ok_status();
+}
 
-  // A timer armed earlier than the running slice's end must stop the running
-  // hart. Under icount the engine cuts the budget exactly for arms made by the
-  // hart's own device accesses (BoardHartEnv follows it); arms from another
-  // thread, and every arm without icount, stop the hart at its next block.
-  auto stop_running_hart = [&p](ClockId) {
-    if (p.running != nullptr && (!p.icount || std::this_thread::get_id() != p.loop_thread)) {
-      p.running->request_exit();
-    }
-  };
+// The icount engine when asked for, and what stops the running hart when a
+// timer is armed earlier than its slice's end. Under icount the engine cuts the
+// budget exactly for arms made by the hart's own device accesses (BoardHartEnv
+// follows it); arms from another thread, and every arm without icount, stop the
+// hart at its next block.
+void Board::Parts::build_time_engine() {
   if (options.icount.mode != IcountMode::kOff) {
-    p.icount.emplace(p.clocks, p.timers,
-                     Icount::Options{
-                         .icount = options.icount,
-                         .warn = [](std::string_view m) { fmt::print(stderr, "vtime: {}\n", m); },
-                         .idle_wait = options.idle_wait,
-                         .repay_idle_lateness = options.repay_idle_lateness,
-                     });
+    icount.emplace(clocks, timers,
+                   Icount::Options{
+                       .icount = options.icount,
+                       .warn = [](std::string_view m) { fmt::print(stderr, "vtime: {}\n", m); },
+                       .idle_wait = options.idle_wait,
+                       .repay_idle_lateness = options.repay_idle_lateness,
+                   });
   }
   // After the icount engine's subscription: the budget shrinks before the stop.
-  p.earlier_deadlines = p.timers.subscribe(stop_running_hart);
+  earlier_deadlines = timers.subscribe([this](ClockId) {
+    if (running != nullptr && (!icount || std::this_thread::get_id() != loop_thread)) {
+      running->request_exit();
+    }
+  });
+}
 
+// One hart per option, each with its bus view, icount budget, interrupt lines
+// into mip, and Sstc timer; then the turn order between them.
+void Board::Parts::build_harts() {
   for (unsigned h = 0; h < options.harts; ++h) {
-    auto env = std::make_unique<BoardHartEnv>(p.platform->bus(),
-                                              [&p] { return p.platform->clint().mtime(); });
+    auto env = std::make_unique<BoardHartEnv>(platform->bus(), [this] { return platform->clint().mtime(); });
     auto hart = std::make_unique<riscv::Hart>(
         *env, riscv::HartOptions{.hart_id = h, .reset_pc = virt_map::kMromBase});
-    HartBudget* budget = p.icount ? &p.icount->add_hart() : nullptr;
+    HartBudget* budget = icount ? &icount->add_hart() : nullptr;
     env->attach(*hart, budget);
-    if (budget != nullptr) p.budgets.push_back(budget);
+    if (budget != nullptr) budgets.push_back(budget);
 
     auto line = [&](uint32_t irq) -> IrqLine& {
-      return *p.lines.emplace_back(std::make_unique<MipLine>(*hart, irq));
+      return *lines.emplace_back(std::make_unique<MipLine>(*hart, irq));
     };
     IrqLine& msip = line(virt_map::kIrqMSoft);
     IrqLine& mtip = line(virt_map::kIrqMTimer);
     IrqLine& meip = line(virt_map::kIrqMExt);
     IrqLine& seip = line(virt_map::kIrqSExt);
-    p.platform->connect_hart(h, HartIrqLines{.msip = msip, .mtip = mtip, .meip = meip, .seip = seip});
-    SstcTimer& sstc = *p.sstc.emplace_back(
-        std::make_unique<SstcTimer>(p.timers, p.platform->clint(), *hart));
-    env->attach_stimecmp([&sstc](uint64_t value) { sstc.set(value); });
-    p.envs.push_back(std::move(env));
-    p.harts.push_back(std::move(hart));
+    platform->connect_hart(h, HartIrqLines{.msip = msip, .mtip = mtip, .meip = meip, .seip = seip});
+    SstcTimer& timer = *sstc.emplace_back(std::make_unique<SstcTimer>(timers, platform->clint(), *hart));
+    env->attach_stimecmp([&timer](uint64_t value) { timer.set(value); });
+    envs.push_back(std::move(env));
+    harts.push_back(std::move(hart));
   }
-
-  p.turns.emplace(p.harts.size(), p.icount ? &*p.icount : nullptr, [&p](size_t h) {
-    const riscv::Hart& hart = *p.harts[h];
+  turns.emplace(harts.size(), icount ? &*icount : nullptr, [this](size_t h) {
+    const riscv::Hart& hart = *harts[h];
     return !hart.waiting_for_interrupt() || hart.wakeup_pending();
   });
+}
 
-  const Result<BootPlan> plan = p.platform->prepare_boot(images);
-  if (!plan) return Error{plan.error()};
-  for (auto& hart : p.harts) hart->invalidate_code();
-
-  p.console_poll.emplace(p.timers, ClockId::kRealtime, [&p](HostTime due) {
-    p.platform->poll_console();
-    if (p.host_poll) p.host_poll();
-    p.console_poll->arm(due + kConsolePollPeriod);
+// Console input (and the monitor's sockets) polled every 10 ms of host time,
+// and console input every 1 ms of guest time too: scripted input then arrives
+// at exact guest instants, and a guest spinning at a prompt under sleep=off
+// still gets it. The guest-time poll is an external timer: idle warps ignore it.
+void Board::Parts::arm_console_polls() {
+  console_poll.emplace(timers, ClockId::kRealtime, [this](HostTime due) {
+    platform->poll_console();
+    if (host_poll) host_poll();
+    console_poll->arm(due + kConsolePollPeriod);
   });
-  p.console_poll->arm_in(kConsolePollPeriod);
-  p.console_poll_guest.emplace(
-      p.timers, ClockId::kVirtual,
-      [&p](GuestTime due) {
-        ++p.own_timers_fired;
-        p.platform->poll_console();
-        p.console_poll_guest->arm(due + kConsolePollGuestPeriod);
+  console_poll->arm_in(kConsolePollPeriod);
+  console_poll_guest.emplace(
+      timers, ClockId::kVirtual,
+      [this](GuestTime due) {
+        ++own_timers_fired;
+        platform->poll_console();
+        console_poll_guest->arm(due + kConsolePollGuestPeriod);
       },
       TimerOptions{.attributes = TimerAttribute::kExternal});
-  p.console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);
-  if (options.cpu_throttle > 0) p.throttle.set(options.cpu_throttle);
-  return std::unique_ptr<Board>(new Board(std::move(parts)));
+  console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);
 }
 
 Status Board::reboot() {

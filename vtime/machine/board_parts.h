@@ -29,6 +29,12 @@ namespace vtime {
 struct Board::Parts {
   Parts(HostClock& host_clock, ConsoleBackend& console_backend, const BoardOptions& opts);
 
+  // Board::create's steps, in order.
+  Status build_platform();
+  void build_time_engine();
+  void build_harts();
+  void arm_console_polls();
+
   HostClock& host;
   ConsoleBackend& console;
   BoardOptions options;
