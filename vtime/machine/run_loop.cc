@@ -94,6 +94,22 @@ void wait_while_paused(Board::Parts& p) {
   for (ClockId id : {ClockId::kRealtime, ClockId::kHost}) p.timers.run_due(id);
 }
 
+// Every hart waits for an interrupt: icount warps or sleeps to the next
+// deadline, the board without icount waits on the host for it.
+void idle_all_harts(Board::Parts& p) {
+  // A guest that waits has said what it had to say: show it now.
+  if (p.console_out.pending()) p.console_out.flush();
+  const HostTime idle_start = p.host.now();
+  if (p.icount) {
+    const GuestTime before = p.clocks.virtual_now();
+    p.icount->idle();
+    p.time_warped += p.clocks.virtual_now() - before;
+  } else {
+    wait_for_next_deadline(p);
+  }
+  p.host_idle += p.host.now() - idle_start;
+}
+
 }  // namespace
 
 RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
@@ -136,17 +152,7 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     if (turn) {
       run_turn(p, *turn, stuck);
     } else {
-      // A guest that waits has said what it had to say: show it now.
-      if (p.console_out.pending()) p.console_out.flush();
-      const HostTime idle_start = p.host.now();
-      if (p.icount) {
-        const GuestTime before = p.clocks.virtual_now();
-        p.icount->idle();
-        p.time_warped += p.clocks.virtual_now() - before;
-      } else {
-        wait_for_next_deadline(p);
-      }
-      p.host_idle += p.host.now() - idle_start;
+      idle_all_harts(p);
     }
 
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
