@@ -37,6 +37,12 @@ function(vtime_library name)
     target_link_libraries(vtime_${name} INTERFACE ${ARG_DEPS})
   endif()
   add_library(vtime::${name} ALIAS vtime_${name})
+  if(ARG_INSTALL AND ARG_SOURCES AND BUILD_SHARED_LIBS)
+    # A shared libvtime exports its API and nothing else (cmake/vtime.map).
+    target_link_options(vtime_${name} PRIVATE "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/vtime.map")
+    set_target_properties(vtime_${name} PROPERTIES LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/vtime.map
+                                                 VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+  endif()
   if(ARG_INSTALL)
     set_target_properties(vtime_${name} PROPERTIES EXPORT_NAME ${name})
     install(TARGETS vtime_${name} EXPORT vtimeTargets

@@ -21,6 +21,13 @@ done
 # board, or the internal headers.
 leaked=$(cd "$prefix/include" && find . -name '*.h' | grep -E '^./(tests|tools)/|/(machine|riscv|monitor)/|board_parts\.h|timer_heap\.h|spin_lock\.h|timer_list\.h|hpet_comparator\.h' || true)
 [ -z "$leaked" ] || fail "installed headers that are not public: $leaked"
+# Shared libraries export names in namespace vtime only (cmake/vtime.map): no
+# fmt or std instantiations.
+for so in "$prefix"/lib/libvtime_*.so; do
+  [ -e "$so" ] || continue
+  foreign=$(nm -DC --defined-only "$so" | grep -Ev ' (vtime::|typeinfo for vtime::|typeinfo name for vtime::|vtable for vtime::|VTT for vtime::|(non-)?virtual thunk to vtime::)' || true)
+  [ -z "$foreign" ] || fail "$(basename "$so") exports symbols outside libvtime's API: $(head -3 <<<"$foreign")"
+done
 headers=$(cd "$prefix/include" && find vtime -name '*.h' | wc -l)
 echo "installed: $headers public headers, $(ls "$prefix"/lib/libvtime_* | wc -l) libraries"
 
@@ -51,5 +58,7 @@ CC
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046
 c++ "$work/pc.cc" -o "$work/pc" $(pkg-config --cflags --libs vtime)
+# The prefix is not on the loader's path: name it for shared libraries.
+export LD_LIBRARY_PATH=$prefix/lib
 [ "$("$work/pc")" = "shift=4,align=off,sleep=off" ] || fail "the pkg-config program printed $("$work/pc")"
 echo "check_package: the installed package works from CMake and from pkg-config"
