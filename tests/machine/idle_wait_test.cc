@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,9 +30,15 @@ struct IdleRun {
   std::string output;
 };
 
-IdleRun run_idle_guest(const std::string& icount, bool plain) {
+struct IdleSetup {
+  Duration wake_latency = kLatency;
+  int period_us = 1000;
+  std::optional<Duration> initial_margin;  // the waiter's default when absent
+};
+
+IdleRun run_idle_guest(const std::string& icount, bool plain, const IdleSetup& setup = {}) {
   ManualHostClock host;
-  host.set_wake_latency(kLatency);
+  host.set_wake_latency(setup.wake_latency);
   BufferConsole console;
   BoardOptions options;
   options.ram_bytes = 16ull << 20;
@@ -40,7 +47,9 @@ IdleRun run_idle_guest(const std::string& icount, bool plain) {
     options.idle_wait.early_wake = false;
     options.repay_idle_lateness = false;
   }
-  options.bootargs = "count=" + std::to_string(kInterrupts) + " latency=on";
+  if (setup.initial_margin) options.idle_wait.initial_margin = *setup.initial_margin;
+  options.bootargs = "count=" + std::to_string(kInterrupts) + " period_us=" + std::to_string(setup.period_us) +
+                     " latency=on";
   BootImages images;
   images.kernel =
       ImageFile{"idle_latency", std::vector<uint8_t>(kIdleLatencyGuest, kIdleLatencyGuest + kIdleLatencyGuestSize)};
@@ -99,6 +108,18 @@ TEST_F(IdleWaitTest, WithoutIcountTheGuestSeesNoneOfTheHostsWakeUpLatency) {
   EXPECT_EQ(run.stats.idle.margin, kLatency);
   // Plain host waits: every interrupt a latency late.
   EXPECT_TRUE(has_line(plain.output, "idle_latency: latency ns p50 150000 p99 150000 max 150000")) << plain.output;
+}
+
+// Console polls are due every 1 ms of guest time and every 10 ms of host time;
+// with a 1.5 ms period every other guest deadline comes 0.5 ms after one. A
+// wait that ended at the poll with a plain host wait would wake 700 us late,
+// past the guest's deadline; the board waits for the guest's deadline instead
+// (the margin is known from the start here, so no wait is late at all).
+TEST_F(IdleWaitTest, WithoutIcountAConsolePollJustBeforeAGuestDeadlineDoesNotMakeItLate) {
+  const IdleRun run = run_idle_guest("", false, {.wake_latency = 700us, .period_us = 1500, .initial_margin = 800us});
+  EXPECT_TRUE(has_line(run.output, "idle_latency: 200 interrupts every 1500 us in wfi, 0 early")) << run.output;
+  EXPECT_TRUE(has_line(run.output, "idle_latency: latency ns p50 0 p99 0 max 0")) << run.output;
+  EXPECT_EQ(run.stats.idle.late_wakeups, 0u);
 }
 
 }  // namespace
