@@ -57,6 +57,12 @@ TEST(RegAccess, HalvesAreSelectedByBitTwo) {
   EXPECT_EQ(reg_access::read_half(0xaaaa'bbbb'cccc'ddddull, 4), 0xaaaa'bbbbu);
   EXPECT_EQ(reg_access::merge_half(0xaaaa'bbbb'cccc'ddddull, 0, 0x1234), 0xaaaa'bbbb'0000'1234ull);
   EXPECT_EQ(reg_access::merge_half(0xaaaa'bbbb'cccc'ddddull, 4, 0x1234), 0x0000'1234'cccc'ddddull);
+  constexpr reg_access::HalfWrite low = reg_access::half_write(0x108, 0x8000'0001u);
+  EXPECT_EQ(low.value, 0x8000'0001ull);
+  EXPECT_EQ(low.mask, 0xffff'ffffull);
+  constexpr reg_access::HalfWrite high = reg_access::half_write(0x10c, 0x8000'0001u);
+  EXPECT_EQ(high.value, 0x8000'0001'0000'0000ull);
+  EXPECT_EQ(high.mask, 0xffff'ffff'0000'0000ull);
 }
 
 TEST(RegAccess, SplitDeviceSeesOnlyWholeRegisters) {

@@ -28,9 +28,8 @@ void Hpet::write(uint64_t offset, unsigned size, uint64_t value) {
     write_register(offset, value, ~uint64_t{0});
     return;
   }
-  const bool high = (offset & 4) != 0;
-  const uint64_t shift = high ? 32 : 0;
-  write_register(offset & ~uint64_t{7}, (value & kLow32) << shift, kLow32 << shift);
+  const reg_access::HalfWrite half = reg_access::half_write(offset, static_cast<uint32_t>(value));
+  write_register(offset & ~uint64_t{7}, half.value, half.mask);
 }
 
 uint64_t Hpet::read_register(uint64_t reg) {

@@ -1,5 +1,7 @@
 #include "vtime/devices/pv_clockevent.h"
 
+#include "vtime/devices/reg_access.h"
+
 namespace vtime {
 
 using namespace pv_clockevent_reg;
@@ -18,13 +20,10 @@ void PvClockEvent::connect(IrqLine& irq) {
 uint64_t PvClockEvent::now_ns() const { return timeline_.ns_at(timers_.clocks().virtual_now()); }
 
 uint64_t PvClockEvent::read(uint64_t offset, unsigned size) {
-  const auto half = [&](uint64_t reg) -> uint64_t {
-    if (size == 8) return reg;
-    return (offset & 4) != 0 ? reg >> 32 : reg & 0xFFFF'FFFFu;
-  };
   const uint64_t reg = offset & ~uint64_t{7};
   if ((reg == kDeadline || reg == kNow) && (size == 8 || size == 4)) {
-    return half(reg == kDeadline ? deadline_ : now_ns());
+    const uint64_t value = reg == kDeadline ? deadline_ : now_ns();
+    return size == 8 ? value : reg_access::read_half(value, offset);
   }
   if (size == 4) {
     switch (offset) {

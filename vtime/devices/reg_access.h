@@ -42,10 +42,23 @@ constexpr uint32_t read_half(uint64_t reg, uint64_t offset) {
   return static_cast<uint32_t>((offset & 4) != 0 ? reg >> 32 : reg);
 }
 
+// A 4-byte write at `offset` as bits of its 64-bit register: the value moved
+// into place and the mask of the bits it writes. For devices whose registers
+// react to which bits a write touched (write-1-to-clear status, a comparator
+// that only takes its low half) rather than to a merged whole.
+struct HalfWrite {
+  uint64_t value;
+  uint64_t mask;
+};
+constexpr HalfWrite half_write(uint64_t offset, uint32_t half) {
+  const unsigned shift = (offset & 4) != 0 ? 32 : 0;
+  return {uint64_t{half} << shift, uint64_t{0xffff'ffffu} << shift};
+}
+
 // `reg` with the half addressed by `offset` replaced by `half`.
 constexpr uint64_t merge_half(uint64_t reg, uint64_t offset, uint32_t half) {
-  if ((offset & 4) != 0) return (reg & 0x0000'0000'ffff'ffffull) | (uint64_t{half} << 32);
-  return (reg & 0xffff'ffff'0000'0000ull) | half;
+  const HalfWrite w = half_write(offset, half);
+  return (reg & ~w.mask) | w.value;
 }
 
 // True when a device that declares split_64_into_32 gets this access as its
