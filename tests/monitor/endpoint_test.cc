@@ -34,5 +34,15 @@ TEST(Endpoint, RefusalsNameTheOptionAndTheReason) {
   }
 }
 
+// What the user typed is quoted with control bytes escaped: one line always.
+TEST(Endpoint, RefusalsQuoteTheSpecOnOneLine) {
+  const auto r = parse_endpoint("\xff\n", "--qmp");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().rfind("--qmp: '\xff\\n' is neither", 0), 0u) << r.error();
+  const auto setting = parse_endpoint("unix:/x,server=on,a\tb", "--monitor");
+  ASSERT_FALSE(setting.ok());
+  EXPECT_NE(setting.error().find("unknown setting 'a\\tb'"), std::string::npos) << setting.error();
+}
+
 }  // namespace
 }  // namespace vtime::monitor

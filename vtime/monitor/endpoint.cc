@@ -5,6 +5,8 @@
 #include <charconv>
 #include <vector>
 
+#include "vtime/time/printable.h"
+
 namespace vtime::monitor {
 namespace {
 
@@ -26,7 +28,7 @@ Result<Endpoint> parse_endpoint(std::string_view spec, std::string_view option) 
   const auto bad = [&](std::string_view why) {
     return Error{fmt::format("{}: '{}' {} (examples: unix:/tmp/vtime.sock,server=on,wait=off or "
                              "tcp:127.0.0.1:4444,server=on,wait=off)",
-                             option, spec, why)};
+                             option, printable(spec), why)};
   };
   if (spec == "stdio") {
     Endpoint stdio;
@@ -64,7 +66,7 @@ Result<Endpoint> parse_endpoint(std::string_view spec, std::string_view option) 
     else if (p == "server=off") server = false;
     else if (p == "wait=off" || p == "nowait") continue;
     else if (p == "wait=on") return bad("asks to wait for a client: vtime never does; use wait=off");
-    else return bad(fmt::format("has an unknown setting '{}'", p));
+    else return bad(fmt::format("has an unknown setting '{}'", printable(p)));
   }
   if (!server) return bad("does not say server=on (the monitor listens; it does not connect)");
   return e;
