@@ -13,7 +13,7 @@
 
 #include "fuzz/fuzz_check.h"
 #include "vtime/clock/clock_state.h"
-#include "vtime/clock/crc32.h"
+#include "vtime/state/crc32.h"
 #include "vtime/clock/vm_clocks.h"
 #include "vtime/time/manual_host_clock.h"
 

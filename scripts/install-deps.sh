@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   cmake ninja-build g++ pkg-config
   libgtest-dev libgmock-dev libbenchmark-dev
-  libfmt-dev libcli11-dev nlohmann-json3-dev libfdt-dev libelf-dev
+  libfmt-dev libcli11-dev nlohmann-json3-dev libfdt-dev libelf-dev libzstd-dev
   gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf
   u-boot-qemu opensbi qemu-system-misc python3
   # The Linux guest (scripts/build-linux.sh) and its static probe in a cpio initrd.

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "tests/clock/test_printers.h"
-#include "vtime/clock/crc32.h"
+#include "vtime/state/crc32.h"
 
 namespace vtime {
 namespace {

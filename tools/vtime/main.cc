@@ -154,6 +154,16 @@ int run_command(std::span<const std::string> args) {
     return kExitUnusable;
   }
   Board& machine = **board;
+  if (request.loadvm) {
+    if (const Status s = machine.load_snapshot_from(*request.loadvm); !s.ok()) {
+      console.restore_terminal();
+      fmt::print(stderr, "vtime run: --loadvm: {}\n", printable(s.error()));
+      return kExitUnusable;
+    }
+  }
+  if (request.savevm_at) {
+    machine.save_snapshot_at(GuestTime::from_epoch(request.savevm_at->at), request.savevm_at->path);
+  }
   console.on_exit_key([&machine] { machine.request_quit(); });
   std::optional<monitor::MonitorServer> monitors;
   monitor::Actions actions(machine, [&monitors](std::string_view event, const nlohmann::json& data) {

@@ -19,8 +19,9 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 10> kLong = {
-      "smp", "bios", "kernel", "initrd", "icount", "report", "append", "echr", "monitor", "qmp"};
+  static constexpr std::array<std::string_view, 11> kLong = {
+      "smp", "bios", "kernel", "initrd", "icount", "report", "append", "echr", "monitor", "qmp",
+      "loadvm"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -34,7 +35,9 @@ std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> a
   return out;
 }
 
-Result<Duration> parse_guest_time(std::string_view raw) {
+// A guest duration for `option` ("--time-limit"): a positive number with an
+// optional unit (s, ms, us, ns; seconds when none).
+Result<Duration> parse_guest_time(std::string_view raw, std::string_view option) {
   const std::string text = printable(raw);
   double value = 0;
   std::string unit;
@@ -43,7 +46,7 @@ Result<Duration> parse_guest_time(std::string_view raw) {
   try {
     value = std::stod(s, &pos);
   } catch (...) {
-    return Error{fmt::format("--time-limit: '{}' is not a duration (examples: 3s, 500ms)", text)};
+    return Error{fmt::format("{}: '{}' is not a duration (examples: 3s, 500ms)", option, text)};
   }
   unit = s.substr(pos);
   double scale = 0;
@@ -51,16 +54,27 @@ Result<Duration> parse_guest_time(std::string_view raw) {
   else if (unit == "ms") scale = 1e6;
   else if (unit == "us") scale = 1e3;
   else if (unit == "ns") scale = 1;
-  else return Error{fmt::format("--time-limit: unknown unit in '{}' (use s, ms, us or ns)", text)};
+  else return Error{fmt::format("{}: unknown unit in '{}' (use s, ms, us or ns)", option, text)};
   const double ns = value * scale;
   if (!(value > 0) || ns > 9e18) {
-    return Error{fmt::format("--time-limit: '{}' must be positive and below 290 years", text)};
+    return Error{fmt::format("{}: '{}' must be positive and below 290 years", option, text)};
   }
   // Truncating a positive limit under 1 ns would make it zero: a run that ends at once.
   if (ns < 1) {
-    return Error{fmt::format("--time-limit: '{}' is shorter than 1 ns, the clock's resolution", text)};
+    return Error{fmt::format("{}: '{}' is shorter than 1 ns, the clock's resolution", option, text)};
   }
   return Duration(static_cast<int64_t>(ns));
+}
+
+// --savevm-at TIME:FILE: the guest time is everything before the first colon.
+Result<RunRequest::SaveAt> parse_savevm_at(std::string_view raw) {
+  const size_t colon = raw.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon + 1 == raw.size()) {
+    return Error{fmt::format("--savevm-at: '{}' is not TIME:FILE (example: 2s:boot.snap)", printable(raw))};
+  }
+  const Result<Duration> at = parse_guest_time(raw.substr(0, colon), "--savevm-at");
+  if (!at) return Error{at.error()};
+  return RunRequest::SaveAt{.at = *at, .path = std::string(raw.substr(colon + 1))};
 }
 
 // A whole number from 1 to 99 (0 would be "off", which is the default anyway).
@@ -111,6 +125,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   std::string memory = "128M";
   unsigned harts = 1;
   std::string bios, kernel, initrd, guest, icount, report = "text", report_file, time_limit;
+  std::string savevm_at, loadvm;
   bool guest_errors = false;
   std::string hpet;
   bool lapic_timer = false, pv_clockevent = false, pvclock = false;
@@ -128,6 +143,12 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
       ->check(CLI::IsMember({"text", "json", "none"}));
   app.add_option("--report-file", report_file, "Write the report to this file instead of stderr");
   app.add_option("--time-limit", time_limit, "Stop after this much guest time (e.g. 10s)");
+  app.add_option("--savevm-at", savevm_at,
+                 "Save a snapshot to FILE when guest time first reaches TIME, then go on (TIME:FILE)")
+      ->type_name("TIME:FILE");
+  app.add_option("--loadvm", loadvm,
+                 "Start from a snapshot; the other options must match the ones it was saved with")
+      ->type_name("FILE");
   app.add_flag("--guest-errors", guest_errors, "Print guest errors (bad register accesses) to stderr");
   app.add_option("--hpet", hpet,
                  "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)");
@@ -194,10 +215,16 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
                                       : ReportFormat::kText;
   if (!report_file.empty()) request.report_file = report_file;
   if (!time_limit.empty()) {
-    const Result<Duration> limit = parse_guest_time(time_limit);
+    const Result<Duration> limit = parse_guest_time(time_limit, "--time-limit");
     if (!limit) return {Error{limit.error()}, false};
     request.guest_time_limit = *limit;
   }
+  if (!savevm_at.empty()) {
+    Result<RunRequest::SaveAt> save = parse_savevm_at(savevm_at);
+    if (!save) return {Error{save.error()}, false};
+    request.savevm_at = *save;
+  }
+  if (!loadvm.empty()) request.loadvm = loadvm;
   request.log_guest_errors = guest_errors;
   if (!hpet.empty()) {
     const Result<HpetDriftfix> mode = parse_hpet_option(hpet);

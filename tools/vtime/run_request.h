@@ -29,6 +29,13 @@ struct RunRequest {
   ReportFormat report = ReportFormat::kText;
   std::optional<std::string> report_file;   // write the report there instead of stderr
   std::optional<Duration> guest_time_limit;  // stop after this much VIRTUAL time
+  // --savevm-at TIME:FILE: a snapshot when VIRTUAL first reaches `at`.
+  struct SaveAt {
+    Duration at{0};
+    std::string path;
+  };
+  std::optional<SaveAt> savevm_at;
+  std::optional<std::string> loadvm;  // --loadvm FILE: start from a snapshot
   bool log_guest_errors = false;
   // Optional timer devices (docs/board.md): an HPET with its driftfix mode,
   // and per-hart LAPIC-style and paravirtual timers.

@@ -7,7 +7,7 @@
 
 #include <cstddef>
 
-#include "vtime/clock/crc32.h"
+#include "vtime/state/crc32.h"
 
 namespace vtime {
 namespace {

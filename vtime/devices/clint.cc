@@ -172,4 +172,36 @@ void Clint::set_mtip(Hart& h, bool level) {
   if (h.mtip_line != nullptr) h.mtip_line->set_level(level);
 }
 
+void Clint::save(StateWriter& out) const {
+  out.u64(harts_.size());
+  out.u64(mtime_offset_);
+  for (const Hart& h : harts_) {
+    out.u64(h.mtimecmp);
+    out.boolean(h.msip);
+    out.boolean(h.mtip_level);
+    out.guest_time(h.timer->expire_time());
+  }
+}
+
+void Clint::load(StateReader& in) {
+  in.expect_equal(in.u64(), harts_.size(), "the number of harts");
+  const uint64_t offset = in.u64();
+  struct Saved {
+    uint64_t mtimecmp;
+    bool msip, mtip;
+    GuestTime due;
+  };
+  std::vector<Saved> saved(harts_.size());
+  for (Saved& s : saved) s = {.mtimecmp = in.u64(), .msip = in.boolean(), .mtip = in.boolean(), .due = in.guest_time()};
+  if (!in.ok()) return;
+  mtime_offset_ = offset;
+  for (size_t i = 0; i < harts_.size(); ++i) {
+    Hart& h = harts_[i];
+    h.mtimecmp = saved[i].mtimecmp;
+    h.msip = saved[i].msip;
+    h.mtip_level = saved[i].mtip;
+    h.timer->arm(saved[i].due);  // never() cancels
+  }
+}
+
 }  // namespace vtime

@@ -16,6 +16,7 @@
 #include <memory>
 #include <vector>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
 #include "vtime/devices/mmio_device.h"
@@ -88,6 +89,12 @@ class Clint {
   // The guest time at which hart `hart`'s timer fires, never() when it is
   // not armed (for tests and the run loop's diagnostics).
   GuestTime deadline(unsigned hart) const { return harts_[hart].timer->expire_time(); }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   class Mswi;

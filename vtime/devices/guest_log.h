@@ -39,6 +39,8 @@ class GuestLog {
     record(fmt::format(format, std::forward<Args>(args)...));
   }
   uint64_t count() const { return count_; }
+  // A restored snapshot's count (errors logged before the save).
+  void restore_count(uint64_t count) { count_ = count; }
   // The most recent messages (at most kKept), oldest first.
   const std::vector<std::string>& recent() const { return recent_; }
   // Every later message also goes to `sink` (null: none). The sink must outlive

@@ -190,4 +190,65 @@ void Hpet::disable_counter() {
   }
 }
 
+
+void Hpet::save(StateWriter& out) const {
+  out.u64(comparators_.size());
+  out.u64(config_);
+  out.u64(isr_);
+  out.u64(counter_);
+  out.guest_time(enabled_at_);
+  for (const auto& t : comparators_) {
+    out.u64(t->config);
+    out.u64(t->cmp);
+    out.u64(t->period);
+    out.u64(t->fsb);
+    out.boolean(t->wrap_pending);
+    out.u64(t->target);
+    out.guest_time(t->oneshot.expire_time());
+    t->periodic.save(out);
+  }
+}
+
+void Hpet::load(StateReader& in) {
+  in.expect_equal(in.u64(), comparators_.size(), "the number of HPET comparators");
+  const uint64_t config = in.u64(), isr = in.u64(), counter = in.u64();
+  const GuestTime enabled_at = in.guest_time();
+  struct Saved {
+    uint64_t config, cmp, period, fsb;
+    bool wrap_pending;
+    uint64_t target;
+    GuestTime oneshot_due;
+  };
+  std::vector<Saved> saved(comparators_.size());
+  // The tick sources load into their own state only once everything before
+  // them read cleanly; a problem after that leaves the board to be discarded
+  // (the board loads a snapshot into a scratch copy first).
+  for (size_t i = 0; i < saved.size() && in.ok(); ++i) {
+    Saved& s = saved[i];
+    s.config = in.u64();
+    s.cmp = in.u64();
+    s.period = in.u64();
+    s.fsb = in.u64();
+    s.wrap_pending = in.boolean();
+    s.target = in.u64();
+    s.oneshot_due = in.guest_time();
+    if (in.ok()) comparators_[i]->periodic.load(in);
+  }
+  if (!in.ok()) return;
+  config_ = config;
+  isr_ = isr;
+  counter_ = counter;
+  enabled_at_ = enabled_at;
+  for (size_t i = 0; i < saved.size(); ++i) {
+    Comparator& t = *comparators_[i];
+    t.config = saved[i].config;
+    t.cmp = saved[i].cmp;
+    t.period = saved[i].period;
+    t.fsb = saved[i].fsb;
+    t.wrap_pending = saved[i].wrap_pending;
+    t.target = saved[i].target;
+    t.oneshot.arm(saved[i].oneshot_due);
+  }
+}
+
 }  // namespace vtime

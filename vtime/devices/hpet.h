@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/hpet_regs.h"
 #include "vtime/devices/irq_line.h"
@@ -58,6 +59,12 @@ class Hpet final : public MmioDevice {
   uint64_t main_counter();
   // Timer N's lost-tick engine (its counters show what periodic mode lost).
   const TickSource& periodic_engine(unsigned n) const;
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   struct Comparator;

@@ -198,4 +198,39 @@ void LapicTimer::on_timer(GuestTime due) {
   fire();
 }
 
+
+void LapicTimer::save(StateWriter& out) const {
+  out.boolean(level_);
+  out.u32(lvt_);
+  out.u32(tmict_);
+  out.u32(tdcr_);
+  out.u64(tsc_deadline_);
+  out.boolean(counting_);
+  out.guest_time(base_);
+  out.u64(expiry_ticks_);
+  out.u64(interrupts_);
+  out.guest_time(timer_.expire_time());
+}
+
+void LapicTimer::load(StateReader& in) {
+  const bool level = in.boolean();
+  const uint32_t lvt = in.u32(), tmict = in.u32(), tdcr = in.u32();
+  const uint64_t tsc_deadline = in.u64();
+  const bool counting = in.boolean();
+  const GuestTime base = in.guest_time();
+  const uint64_t expiry = in.u64(), interrupts = in.u64();
+  const GuestTime due = in.guest_time();
+  if (!in.ok()) return;
+  level_ = level;
+  lvt_ = lvt;
+  tmict_ = tmict;
+  tdcr_ = tdcr;
+  tsc_deadline_ = tsc_deadline;
+  counting_ = counting;
+  base_ = base;
+  expiry_ticks_ = expiry;
+  interrupts_ = interrupts;
+  timer_.arm(due);
+}
+
 }  // namespace vtime

@@ -14,6 +14,7 @@
 #include <memory>
 #include <string_view>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
 #include "vtime/devices/mmio_device.h"
@@ -119,6 +120,12 @@ class LapicTimer final : public MmioDevice {
   GuestTime deadline() const { return timer_.expire_time(); }
   // Interrupts raised since construction (diagnostics, the cost experiment).
   uint64_t interrupts() const { return interrupts_; }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   GuestTime now() const;

@@ -21,6 +21,7 @@ enum class LostTickPolicy : uint8_t {
   kMerge,    // all ticks missed by a late callback arrive as one (QEMU's HPET)
   kSlew,     // re-inject the backlog at an extra rate that grows while losses go on
   kCatchUp,  // re-inject at a rate graduated by how far behind (VirtualBox-like)
+  kLast = kCatchUp,
 };
 
 std::string_view policy_name(LostTickPolicy policy);

@@ -168,4 +168,58 @@ void Plic::update() {
   }
 }
 
+
+namespace {
+
+void save_bits(StateWriter& out, std::span<const uint32_t> bits) {
+  for (uint32_t word : bits) out.u32(word);
+}
+
+template <size_t N>
+std::array<uint32_t, N> load_bits(StateReader& in) {
+  std::array<uint32_t, N> bits{};
+  for (uint32_t& word : bits) word = in.u32();
+  return bits;
+}
+
+}  // namespace
+
+void Plic::save(StateWriter& out) const {
+  out.u64(contexts_.size());
+  for (uint32_t p : priority_) out.u32(p);
+  save_bits(out, level_);
+  save_bits(out, pending_);
+  save_bits(out, claimed_);
+  for (const Context& c : contexts_) {
+    save_bits(out, c.enable);
+    out.u32(c.threshold);
+    out.boolean(c.level);
+  }
+}
+
+void Plic::load(StateReader& in) {
+  in.expect_equal(in.u64(), contexts_.size(), "the number of PLIC contexts");
+  std::array<uint32_t, plic_reg::kSources> priority{};
+  for (uint32_t& p : priority) p = in.u32();
+  const Bits level = load_bits<kWords>(in);
+  const Bits pending = load_bits<kWords>(in);
+  const Bits claimed = load_bits<kWords>(in);
+  std::vector<Context> contexts(contexts_.size());
+  for (Context& c : contexts) {
+    c.enable = load_bits<kWords>(in);
+    c.threshold = in.u32();
+    c.level = in.boolean();
+  }
+  if (!in.ok()) return;
+  priority_ = priority;
+  level_ = level;
+  pending_ = pending;
+  claimed_ = claimed;
+  for (size_t i = 0; i < contexts_.size(); ++i) {
+    contexts_[i].enable = contexts[i].enable;
+    contexts_[i].threshold = contexts[i].threshold;
+    contexts_[i].level = contexts[i].level;
+  }
+}
+
 }  // namespace vtime

@@ -18,6 +18,7 @@
 #include <memory>
 #include <vector>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
 #include "vtime/devices/mmio_device.h"
@@ -72,6 +73,12 @@ class Plic final : public MmioDevice {
 
   bool pending(unsigned id) const { return bit(pending_, id); }
   bool claimed(unsigned id) const { return bit(claimed_, id); }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   class SourceLine;

@@ -84,4 +84,27 @@ void PvClockEvent::fire() {
   if (irq_ != nullptr) irq_->raise();
 }
 
+
+void PvClockEvent::save(StateWriter& out) const {
+  out.boolean(level_);
+  out.u64(deadline_);
+  out.u32(latched_low_);
+  out.u64(interrupts_);
+  out.guest_time(timer_.expire_time());
+}
+
+void PvClockEvent::load(StateReader& in) {
+  const bool level = in.boolean();
+  const uint64_t deadline = in.u64();
+  const uint32_t latched = in.u32();
+  const uint64_t interrupts = in.u64();
+  const GuestTime due = in.guest_time();
+  if (!in.ok()) return;
+  level_ = level;
+  deadline_ = deadline;
+  latched_low_ = latched;
+  interrupts_ = interrupts;
+  timer_.arm(due);
+}
+
 }  // namespace vtime

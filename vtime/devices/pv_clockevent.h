@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
 #include "vtime/devices/mmio_device.h"
@@ -72,6 +73,12 @@ class PvClockEvent final : public MmioDevice {
   uint64_t now_ns() const;
   GuestTime armed_at() const { return timer_.expire_time(); }  // never() if not armed
   uint64_t interrupts() const { return interrupts_; }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   void fire();

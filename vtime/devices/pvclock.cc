@@ -133,4 +133,22 @@ void PvClock::write_record(std::span<uint8_t> record, bool guest_stopped) {
   ++updates_;
 }
 
+
+void PvClock::save(StateWriter& out) const {
+  out.u64(options_.counter_offset);
+  out.boolean(was_stopped_);
+  out.u64(updates_);
+}
+
+// The records themselves are guest RAM, restored with it.
+void PvClock::load(StateReader& in) {
+  const uint64_t offset = in.u64();
+  const bool was_stopped = in.boolean();
+  const uint64_t updates = in.u64();
+  if (!in.ok()) return;
+  options_.counter_offset = offset;
+  was_stopped_ = was_stopped;
+  updates_ = updates;
+}
+
 }  // namespace vtime

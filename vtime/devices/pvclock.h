@@ -15,6 +15,7 @@
 #include <span>
 #include <vector>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/clock/vm_clocks.h"
 #include "vtime/time/frequency.h"
 #include "vtime/time/instant.h"
@@ -101,6 +102,12 @@ class PvClock {
   // board's own reads).
   uint64_t counter_at(GuestTime t) const;
   uint64_t updates() const { return updates_; }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   struct Guard;

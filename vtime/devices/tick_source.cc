@@ -149,4 +149,45 @@ void TickSource::arm_next(GuestTime due, GuestTime now) {
   timer_.arm(next);
 }
 
+
+void TickSource::save(StateWriter& out) const {
+  out.u8(static_cast<uint8_t>(options_.policy));
+  out.boolean(running_);
+  out.duration(period_);
+  out.guest_time(next_slot_);
+  out.u64(rate_percent_);
+  out.u32(slew_extra_);
+  for (uint64_t c : {counters_.slots, counters_.delivered, counters_.lost, counters_.reinjected,
+                     counters_.backlog, counters_.dropped, counters_.given_up, counters_.coalesced}) {
+    out.u64(c);
+  }
+  out.guest_time(timer_.expire_time());
+}
+
+void TickSource::load(StateReader& in) {
+  const uint8_t policy = in.u8();
+  if (policy > static_cast<uint8_t>(LostTickPolicy::kLast)) in.fail("a lost-tick policy number is unknown");
+  const bool running = in.boolean();
+  const Duration period = in.duration();
+  if (running && period <= Duration(0)) in.fail("a running tick source has no period");
+  const GuestTime next_slot = in.guest_time();
+  const uint64_t rate = in.u64();
+  const uint32_t slew_extra = in.u32();
+  Counters c;
+  for (uint64_t* field : {&c.slots, &c.delivered, &c.lost, &c.reinjected, &c.backlog, &c.dropped,
+                          &c.given_up, &c.coalesced}) {
+    *field = in.u64();
+  }
+  const GuestTime due = in.guest_time();
+  if (!in.ok()) return;
+  options_.policy = static_cast<LostTickPolicy>(policy);
+  running_ = running;
+  period_ = period;
+  next_slot_ = next_slot;
+  rate_percent_ = rate;
+  slew_extra_ = slew_extra;
+  counters_ = c;
+  timer_.arm(due);
+}
+
 }  // namespace vtime

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/irq_line.h"
 #include "vtime/devices/lost_tick_policy.h"
 #include "vtime/timer/timer.h"
@@ -71,6 +72,12 @@ class TickSource {
   uint64_t rate_percent() const { return rate_percent_; }
   const Counters& counters() const { return counters_; }
   const Options& options() const { return options_; }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   void on_fire(GuestTime due);

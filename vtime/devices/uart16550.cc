@@ -177,4 +177,38 @@ void Uart16550::update_irq() {
   if (irq_ != nullptr) irq_->set_level(level);
 }
 
+
+void Uart16550::save(StateWriter& out) const {
+  for (uint8_t r : {ier_, fcr_, lcr_, mcr_, scr_, dll_, dlm_}) out.u8(r);
+  for (bool b : {overrun_, thre_pending_, rx_idle_, irq_level_}) out.boolean(b);
+  out.u64(rx_.size());
+  for (const RxChar& c : rx_) {
+    out.u8(c.byte);
+    out.boolean(c.brk);
+  }
+}
+
+void Uart16550::load(StateReader& in) {
+  uint8_t regs[7];
+  for (uint8_t& r : regs) r = in.u8();
+  bool flags[4];
+  for (bool& b : flags) b = in.boolean();
+  std::deque<RxChar> rx;
+  const uint64_t n = in.count(uart_reg::kFifoDepth, 2);
+  for (uint64_t i = 0; i < n; ++i) rx.push_back({.byte = in.u8(), .brk = in.boolean()});
+  if (!in.ok()) return;
+  ier_ = regs[0];
+  fcr_ = regs[1];
+  lcr_ = regs[2];
+  mcr_ = regs[3];
+  scr_ = regs[4];
+  dll_ = regs[5];
+  dlm_ = regs[6];
+  overrun_ = flags[0];
+  thre_pending_ = flags[1];
+  rx_idle_ = flags[2];
+  irq_level_ = flags[3];
+  rx_ = std::move(rx);
+}
+
 }  // namespace vtime

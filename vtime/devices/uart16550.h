@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <deque>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/console_backend.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
@@ -94,6 +95,12 @@ class Uart16550 final : public MmioDevice {
 
   // Bytes waiting in the receive FIFO (for the run loop and tests).
   size_t rx_count() const { return rx_.size(); }
+
+  // Snapshot (docs/snapshot.md): every register, latch and armed deadline,
+  // restored verbatim (nothing re-derived, no line re-driven). load() changes
+  // nothing unless it read all of its state without a problem.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   uint8_t read_rbr();

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <vector>
 
 namespace vtime {
 namespace {
@@ -66,6 +67,48 @@ std::string format_align_summary(const AlignSummary& s) {
                      span_text(s.p99), span_text(s.max_abs), s.samples);
   if (s.align) out += fmt::format("Align sleeps        {} ({})\n", s.sleeps, span_text(s.slept));
   return out;
+}
+
+
+void AlignStats::save(StateWriter& out) const {
+  for (Duration d : {current_lead_, max_delay_, max_advance_, slept_}) out.duration(d);
+  out.u64(sleeps_);
+  out.u64(warnings_);
+  out.u64(histogram_.count());
+  out.duration(histogram_.max());
+  // Sparse: only the buckets that counted something.
+  const std::span<const uint64_t> counts = histogram_.bucket_counts();
+  out.u64(static_cast<uint64_t>(std::count_if(counts.begin(), counts.end(), [](uint64_t c) { return c != 0; })));
+  for (size_t i = 0; i < counts.size(); ++i) {
+    if (counts[i] == 0) continue;
+    out.u16(static_cast<uint16_t>(i));
+    out.u64(counts[i]);
+  }
+}
+
+void AlignStats::load(StateReader& in) {
+  Duration d[4];
+  for (Duration& v : d) v = in.duration();
+  const uint64_t sleeps = in.u64(), warnings = in.u64(), count = in.u64();
+  const Duration max = in.duration();
+  std::vector<uint64_t> counts(SpanHistogram::bucket_total(), 0);
+  const uint64_t used = in.count(counts.size(), 10);
+  for (uint64_t i = 0; i < used && in.ok(); ++i) {
+    const uint16_t bucket = in.u16();
+    const uint64_t c = in.u64();
+    if (bucket >= counts.size()) in.fail("a histogram bucket number is out of range");
+    else counts[bucket] = c;
+  }
+  SpanHistogram histogram;
+  if (in.ok() && !histogram.restore(counts, count, max)) in.fail("the lead histogram's counts do not add up");
+  if (!in.ok()) return;
+  current_lead_ = d[0];
+  max_delay_ = d[1];
+  max_advance_ = d[2];
+  slept_ = d[3];
+  sleeps_ = sleeps;
+  warnings_ = warnings;
+  histogram_ = histogram;
 }
 
 }  // namespace vtime

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/time/duration.h"
 #include "vtime/time/span_histogram.h"
 
@@ -34,6 +35,11 @@ class AlignStats {
   // Everything except the current difference restarts from zero.
   void reset();
   AlignSummary summary(bool align) const;
+
+  // Snapshot (docs/snapshot.md). load() changes nothing unless all of it
+  // read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   Duration current_lead_{0};

@@ -33,4 +33,25 @@ Duration Aligner::pace(GuestTime virtual_now) {
   return slept;
 }
 
+
+void Aligner::save(StateWriter& out) const {
+  stats_.save(out);
+  late_.save(out);
+  out.duration(latency_);
+  out.duration(total_slept_);
+}
+
+void Aligner::load(StateReader& in) {
+  AlignStats stats;
+  stats.load(in);
+  LateWarning late = late_;
+  late.load(in);
+  const Duration latency = in.duration(), slept = in.duration();
+  if (!in.ok()) return;
+  stats_ = stats;
+  late_ = late;
+  latency_ = latency;
+  total_slept_ = slept;
+}
+
 }  // namespace vtime

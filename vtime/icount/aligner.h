@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/icount/align_stats.h"
 #include "vtime/icount/late_warning.h"
 #include "vtime/time/host_clock.h"
@@ -41,6 +42,11 @@ class Aligner {
   Duration wake_latency() const { return latency_; }
   // Host time slept since construction (not reset with the statistics).
   Duration total_slept() const { return total_slept_; }
+
+  // Snapshot (docs/snapshot.md). load() changes nothing unless all of it
+  // read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   HostClock& host_;

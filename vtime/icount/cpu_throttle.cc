@@ -1,6 +1,7 @@
 #include "vtime/icount/cpu_throttle.h"
 
 #include <algorithm>
+#include <string>
 
 namespace vtime {
 
@@ -54,6 +55,29 @@ Duration CpuThrottle::pay() {
   owed_ = Duration(0);
   total_slept_ += slept;
   return slept;
+}
+
+
+void CpuThrottle::save(StateWriter& out) const {
+  out.u32(static_cast<uint32_t>(percent_));
+  for (Duration d : {owed_, overslept_, total_slept_}) out.duration(d);
+  out.guest_time(timer_.expire_time());
+}
+
+void CpuThrottle::load(StateReader& in) {
+  const uint32_t percent = in.u32();
+  if (percent != 0 && (percent < kMinPercent || percent > kMaxPercent)) {
+    in.fail("a CPU throttle of " + std::to_string(percent) + " % is out of range");
+  }
+  Duration d[3];
+  for (Duration& v : d) v = in.duration();
+  const GuestTime due = in.guest_time();
+  if (!in.ok()) return;
+  percent_ = static_cast<int>(percent);
+  owed_ = d[0];
+  overslept_ = d[1];
+  total_slept_ = d[2];
+  timer_.arm(due);
 }
 
 }  // namespace vtime

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/time/host_clock.h"
 #include "vtime/timer/timer.h"
 #include "vtime/timer/timer_group.h"
@@ -44,6 +45,11 @@ class CpuThrottle {
   Duration pay();
   Duration owed() const { return owed_; }
   Duration total_slept() const { return total_slept_; }
+
+  // Snapshot (docs/snapshot.md). load() changes nothing unless all of it
+  // read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   void tick(GuestTime due);

@@ -26,6 +26,7 @@
 #include <optional>
 #include <string>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/icount/aligner.h"
 #include "vtime/icount/hart_budget.h"
 #include "vtime/icount/icount_options.h"
@@ -139,6 +140,14 @@ class Icount {
   void reset_align_stats() { aligner_.reset_stats(); }
   // Settings and figures, then QEMU's `info jit` icount lines.
   std::string info_text();
+
+  // Snapshot of the engine (docs/snapshot.md): the instruction clock, the
+  // charge and the open turn, the idle accounting, the adaptive controller and
+  // its timers, align's statistics. Between runs (no hart granted). load()
+  // changes nothing unless all of it read cleanly; the options must match.
+  // (save() reads the clock through its seqlock, hence not const.)
+  void save(StateWriter& out);
+  void load(StateReader& in);
 
  private:
   void on_notify(ClockId id);

@@ -52,6 +52,11 @@ class InstructionClock final : public VirtualTimeSource {
   // Moves VIRTUAL forward to `t` if it is later; no-op otherwise.
   void skip_to(GuestTime t);
 
+  // --- Snapshot (owner thread) ---------------------------------------------
+  InstructionClockState state() { return read_state(); }
+  // Publishes a saved state (VIRTUAL moves to its value, even backwards).
+  void restore(const InstructionClockState& s) { write_state(s); }
+
   // --- Budget arithmetic (owner thread) ------------------------------------
   // Further instructions until VIRTUAL >= `due`: the smallest n such that the
   // n-th instruction reaches it (rounded up). 0 when already due, UINT64_MAX for

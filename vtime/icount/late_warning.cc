@@ -21,4 +21,24 @@ std::optional<std::string> LateWarning::check(GuestTime now, Duration late) {
                      static_cast<double>(band_ - 1), static_cast<double>(band_));
 }
 
+
+void LateWarning::save(StateWriter& out) const {
+  out.i64(band_);
+  out.boolean(have_printed_);
+  out.guest_time(last_print_);
+  out.u64(printed_);
+}
+
+void LateWarning::load(StateReader& in) {
+  const int64_t band = in.i64();
+  const bool have_printed = in.boolean();
+  const GuestTime last = in.guest_time();
+  const uint64_t printed = in.u64();
+  if (!in.ok()) return;
+  band_ = band;
+  have_printed_ = have_printed;
+  last_print_ = last;
+  printed_ = printed;
+}
+
 }  // namespace vtime

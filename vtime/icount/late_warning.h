@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/time/instant.h"
 
 namespace vtime {
@@ -27,6 +28,11 @@ class LateWarning {
   // `now`. Returns the message to print, if one is due.
   std::optional<std::string> check(GuestTime now, Duration late);
   uint64_t printed() const { return printed_; }
+
+  // Snapshot (docs/snapshot.md). load() changes nothing unless all of it
+  // read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   Duration quiet_;

@@ -1,7 +1,9 @@
 #include "vtime/icount/rate_controller.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <string>
 
 namespace vtime {
 namespace {
@@ -61,6 +63,54 @@ InsnPeriod PiRateController::adjust(const RateSample& sample, InsnPeriod current
 std::unique_ptr<RateController> make_rate_controller(RateControllerKind kind, int initial_shift) {
   if (kind == RateControllerKind::kPi) return std::make_unique<PiRateController>(initial_shift);
   return std::make_unique<QemuShiftController>(initial_shift);
+}
+
+
+void QemuShiftController::save(StateWriter& out) const {
+  out.i64(shift_);
+  out.duration(last_delta_);
+}
+
+void QemuShiftController::load(StateReader& in) {
+  const int64_t shift = in.i64();
+  if (shift < 0 || shift > InsnPeriod::kMaxShift) in.fail("the adaptive shift " + std::to_string(shift) + " is out of range");
+  const Duration last = in.duration();
+  if (!in.ok()) return;
+  shift_ = static_cast<int>(shift);
+  last_delta_ = last;
+}
+
+void PiRateController::save(StateWriter& out) const {
+  out.u64(initial_.fixed());
+  out.boolean(have_last_);
+  out.guest_time(last_.virtual_now);
+  out.guest_time(last_.virtual_rt_now);
+  out.u64(last_.retired);
+  out.duration(last_.idle);
+  out.u64(std::bit_cast<uint64_t>(host_ns_per_insn_));
+  out.u64(std::bit_cast<uint64_t>(integral_s2_));
+}
+
+void PiRateController::load(StateReader& in) {
+  const uint64_t initial = in.u64();
+  const bool have_last = in.boolean();
+  RateSample last;
+  last.virtual_now = in.guest_time();
+  last.virtual_rt_now = in.guest_time();
+  last.retired = in.u64();
+  last.idle = in.duration();
+  const double estimate = std::bit_cast<double>(in.u64());
+  const double integral = std::bit_cast<double>(in.u64());
+  if (initial == 0) in.fail("the controller's initial period is zero");
+  if (!std::isfinite(estimate) || !std::isfinite(integral) || estimate < 0) {
+    in.fail("the controller's estimates are not finite");
+  }
+  if (!in.ok()) return;
+  initial_ = InsnPeriod::from_fixed(initial);
+  have_last_ = have_last;
+  last_ = last;
+  host_ns_per_insn_ = estimate;
+  integral_s2_ = integral;
 }
 
 }  // namespace vtime

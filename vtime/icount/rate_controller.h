@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/icount/insn_period.h"
 #include "vtime/time/instant.h"
@@ -34,6 +35,9 @@ class RateController {
   // How often Icount samples: on VIRTUAL_RT, and on VIRTUAL (never() = not at all).
   virtual Duration rt_interval() const = 0;
   virtual Duration virtual_interval() const = 0;
+  // Snapshot of what the controller learned (docs/snapshot.md).
+  virtual void save(StateWriter& out) const = 0;
+  virtual void load(StateReader& in) = 0;
 };
 
 class QemuShiftController final : public RateController {
@@ -48,6 +52,8 @@ class QemuShiftController final : public RateController {
   InsnPeriod adjust(const RateSample& sample, InsnPeriod current) override;
   Duration rt_interval() const override { return kRtInterval; }
   Duration virtual_interval() const override { return kVirtualInterval; }
+  void save(StateWriter& out) const override;
+  void load(StateReader& in) override;
   int shift() const { return shift_; }
 
  private:
@@ -70,6 +76,8 @@ class PiRateController final : public RateController {
   InsnPeriod adjust(const RateSample& sample, InsnPeriod current) override;
   Duration rt_interval() const override { return gains_.interval; }
   Duration virtual_interval() const override { return Duration::max(); }
+  void save(StateWriter& out) const override;
+  void load(StateReader& in) override;
   double host_ns_per_insn() const { return host_ns_per_insn_; }
 
  private:

@@ -1,6 +1,7 @@
 #include "vtime/icount/turn_scheduler.h"
 
 #include <cassert>
+#include <string>
 
 namespace vtime {
 
@@ -53,6 +54,26 @@ void TurnScheduler::ran(HartStop why) {
 void TurnScheduler::reset() {
   turn_ = 0;
   open_ = false;
+}
+
+
+void TurnScheduler::save(StateWriter& out) const {
+  out.u64(harts_);
+  out.u64(turn_);
+  out.boolean(open_);
+  out.u64(rounds_);
+}
+
+void TurnScheduler::load(StateReader& in) {
+  in.expect_equal(in.u64(), harts_, "the number of harts taking turns");
+  const uint64_t turn = in.u64();
+  const bool open = in.boolean();
+  const uint64_t rounds = in.u64();
+  if (in.ok() && turn > harts_) in.fail("the turn belongs to hart " + std::to_string(turn) + ", which does not exist");
+  if (!in.ok()) return;
+  turn_ = static_cast<size_t>(turn);
+  open_ = open;
+  rounds_ = rounds;
 }
 
 }  // namespace vtime

@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/icount/icount.h"
 
 namespace vtime {
@@ -44,6 +45,9 @@ class TurnScheduler {
   bool turn_open() const { return open_; }
   // Rounds started so far (reset() does not clear it).
   uint64_t rounds() const { return rounds_; }
+  // Snapshot: the open turn and the round count (docs/snapshot.md).
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
  private:
   std::optional<size_t> first_runnable_from(size_t first) const;

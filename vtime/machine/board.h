@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -147,6 +148,25 @@ class Board {
   // the rest of the board it belongs to the loop thread: call it between runs
   // or from that thread (a device or timer callback during a run).
   CpuThrottle& throttle();
+
+  // --- Snapshots (docs/snapshot.md) ------------------------------------------
+  // Loop thread, between runs or from a timer or monitor callback during run()
+  // (never from inside a hart's run, which these callbacks are not).
+  // The whole machine - harts, RAM, devices, armed timers, clocks and the
+  // icount engine - as a snapshot file's bytes.
+  std::vector<uint8_t> save_snapshot();
+  Status save_snapshot_to(const std::string& path);
+  // Replaces the machine's state with a snapshot's. Refuses, with one sentence
+  // and without changing anything, a file that is corrupt, truncated, of
+  // another format version, or saved by a board configured differently
+  // (harts, RAM, devices, icount): the file is first loaded into a scratch
+  // board built with the same options.
+  Status load_snapshot(std::span<const uint8_t> file);
+  Status load_snapshot_from(const std::string& path);
+  // Saves to `path` when VIRTUAL first reaches `at`, at the boundary of the
+  // instruction that reached it, during the next run(); a save that fails
+  // ends that run (kFailure, the reason says why).
+  void save_snapshot_at(GuestTime at, std::string path);
 
   struct Parts;  // the owned components, defined in board_parts.h
 

@@ -83,7 +83,13 @@ struct Board::Parts {
   Duration time_slept_align{0};
   Duration host_time{0};
   Duration host_idle{0};  // host time of the passes in which every hart waited
-  std::optional<TurnScheduler> turns;  // which hart runs next (after the harts exist)
+  std::optional<TurnScheduler> turns;
+  // save_snapshot_at(): the timer that asks for the save, and the request it
+  // leaves for the loop (served at the next instruction boundary).
+  std::optional<GuestTimer> snapshot_timer;
+  std::string snapshot_path;
+  bool snapshot_due = false;
+  std::optional<std::string> snapshot_failure;  // which hart runs next (after the harts exist)
 
   const DeadlineWaiter& active_idle_waiter() const {
     return icount ? icount->idle_waiter() : idle_waiter;

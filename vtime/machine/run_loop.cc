@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <thread>
+#include <utility>
 
 #include "vtime/machine/board.h"
 #include "vtime/machine/board_parts.h"
@@ -85,6 +86,14 @@ void wait_for_next_deadline(Board::Parts& p) {
   }
 }
 
+// save_snapshot_at()'s timer has fired: save now, between runs, at the
+// boundary of the instruction that reached the requested time.
+void serve_snapshot_request(Board& board, Board::Parts& p) {
+  if (!p.snapshot_due) return;
+  p.snapshot_due = false;
+  if (Status s = board.save_snapshot_to(p.snapshot_path); !s.ok()) p.snapshot_failure = s.error();
+}
+
 // Paused by the monitor: guest time stands still and no hart runs; only the
 // host-clock timers (console, the monitor's poll) are served until unpaused.
 void wait_while_paused(Board::Parts& p) {
@@ -131,7 +140,9 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
 
   std::optional<RunOutcome> stuck;
   p.quit = false;
-  auto done = [&] { return p.finish.has_value() || limit_reached || stuck.has_value() || p.quit; };
+  auto done = [&] {
+    return p.finish.has_value() || limit_reached || stuck.has_value() || p.quit || p.snapshot_failure;
+  };
 
   while (!done() || (p.finish && p.finish->kind == FinisherRequest::Kind::kReset)) {
     if (p.finish && p.finish->kind == FinisherRequest::Kind::kReset) {
@@ -147,6 +158,7 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
       continue;
     }
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
+    serve_snapshot_request(*this, p);
     if (done()) continue;
     const std::optional<size_t> turn = p.turns->current();
     if (turn) {
@@ -156,6 +168,7 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     }
 
     p.timers_fired += p.timers.run_due(ClockId::kVirtual);
+    serve_snapshot_request(*this, p);
     for (ClockId id : {ClockId::kRealtime, ClockId::kHost, ClockId::kVirtualRt}) p.timers.run_due(id);
     if (p.icount) p.time_slept_align += p.icount->pace();
     // The throttle slows harts that run: a pass in which every hart waited used
@@ -167,6 +180,10 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
   p.console_out.flush();
   p.host_time += p.host.now() - host_start;
   if (p.quit) return {RunOutcome::Kind::kQuit, 0, "quit from the console"};
+  if (p.snapshot_failure) {
+    std::string why = *std::exchange(p.snapshot_failure, std::nullopt);
+    return {RunOutcome::Kind::kFailure, 1, "savevm failed: " + why};
+  }
   if (p.finish) return outcome_of(*p.finish);
   if (stuck) return *stuck;
   return {RunOutcome::Kind::kTimeLimit, 0, "guest time limit reached"};

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/devices/clint.h"
 #include "vtime/riscv/hart.h"
 #include "vtime/timer/timer.h"
@@ -25,6 +26,18 @@ class SstcTimer {
   }
   // Hart reset: no comparator, STIP low.
   void reset() { set(riscv::HartEnv::kNoStimecmp); }
+  // Snapshot: the comparator and its armed deadline, restored verbatim.
+  void save(StateWriter& out) const {
+    out.u64(stimecmp_);
+    out.guest_time(timer_.expire_time());
+  }
+  void load(StateReader& in) {
+    const uint64_t stimecmp = in.u64();
+    const GuestTime due = in.guest_time();
+    if (!in.ok()) return;
+    stimecmp_ = stimecmp;
+    timer_.arm(due);
+  }
 
  private:
   void evaluate() {

@@ -16,6 +16,7 @@
 #include "vtime/riscv/decoder.h"
 #include "vtime/riscv/hart_env.h"
 #include "vtime/riscv/op.h"
+#include "vtime/state/state_stream.h"
 
 namespace vtime::riscv {
 
@@ -89,6 +90,13 @@ class Hart {
   // run stop through request_exit()), not from inside a HartEnv callback, where
   // the instruction being completed would overwrite the pc.
   void reset();
+
+  // Snapshot (docs/snapshot.md): x and f registers, pc, privilege, every
+  // CSR, the LR reservation, the mip bits the board drives, WFI and the retired
+  // count. Cached blocks and TLBs are not saved: load() drops them and they are
+  // rebuilt. Between runs; load() changes nothing unless all of it read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
   uint64_t pc() const { return pc_; }
   void set_pc(uint64_t pc) { pc_ = pc; }

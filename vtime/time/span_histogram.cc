@@ -46,4 +46,18 @@ Duration SpanHistogram::quantile(double q) const {
   return max_;
 }
 
+
+bool SpanHistogram::restore(std::span<const uint64_t> counts, uint64_t count, Duration max) {
+  if (counts.size() != kBuckets || max < Duration(0)) return false;
+  uint64_t sum = 0;
+  for (uint64_t c : counts) {
+    if (__builtin_add_overflow(sum, c, &sum)) return false;
+  }
+  if (sum != count) return false;
+  std::copy(counts.begin(), counts.end(), counts_.begin());
+  count_ = count;
+  max_ = max;
+  return true;
+}
+
 }  // namespace vtime

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "vtime/time/duration.h"
 
@@ -20,6 +21,13 @@ class SpanHistogram {
   Duration max() const { return max_; }
   uint64_t count() const { return count_; }
   void reset() { *this = SpanHistogram(); }
+
+  // The raw counts, for saving; restore() puts saved ones back (false, and no
+  // change, when they do not add up: a bucket count that is not kBuckets, or
+  // counts whose sum is not `count`).
+  std::span<const uint64_t> bucket_counts() const { return counts_; }
+  bool restore(std::span<const uint64_t> counts, uint64_t count, Duration max);
+  static constexpr size_t bucket_total() { return kBuckets; }
 
  private:
   static constexpr int kSubBits = 3;

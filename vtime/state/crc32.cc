@@ -1,4 +1,4 @@
-#include "vtime/clock/crc32.h"
+#include "vtime/state/crc32.h"
 
 #include <array>
 
