@@ -155,18 +155,20 @@ void Board::Parts::build_harts() {
 // at exact guest instants, and a guest spinning at a prompt under sleep=off
 // still gets it. The guest-time poll is an external timer: idle warps ignore it.
 void Board::Parts::arm_console_polls() {
+  // Each poll re-arms before it serves: a monitor's loadvm during the poll
+  // then sets the restored deadline last.
   console_poll.emplace(timers, ClockId::kRealtime, [this](HostTime due) {
+    console_poll->arm(due + kConsolePollPeriod);
     platform->poll_console();
     if (host_poll) host_poll();
-    console_poll->arm(due + kConsolePollPeriod);
   });
   console_poll->arm_in(kConsolePollPeriod);
   console_poll_guest.emplace(
       timers, ClockId::kVirtual,
       [this](GuestTime due) {
         ++own_timers_fired;
-        platform->poll_console();
         console_poll_guest->arm(due + kConsolePollGuestPeriod);
+        platform->poll_console();
       },
       TimerOptions{.attributes = TimerAttribute::kExternal});
   console_poll_guest->arm(GuestTime::epoch() + kConsolePollGuestPeriod);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <functional>
+#include <string>
 #include <string_view>
 
 #include "vtime/machine/board.h"
@@ -27,6 +28,10 @@ class Actions {
   void quit();
   // 1..99 sets the throttle, 0 stops it.
   void set_throttle(int percent);
+  // Snapshots of the whole machine to and from a file (docs/snapshot.md), at
+  // once, running or paused; one sentence when refused (nothing changed then).
+  Status savevm(const std::string& path) { return board_.save_snapshot_to(path); }
+  Status loadvm(const std::string& path) { return board_.load_snapshot_from(path); }
   // The run ended (the guest powered off, failed, was quit): SHUTDOWN once.
   void shutdown(bool by_guest, std::string_view reason);
   // The hart that `info registers` shows (QEMU's `cpu N`).

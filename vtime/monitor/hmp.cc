@@ -41,7 +41,9 @@ constexpr std::string_view kHelp =
     "info registers    the selected hart's pc, x registers, privilege and key CSRs\n"
     "info status       running or paused\n"
     "info time         the four clocks, run state, icount, timers armed, throttle\n"
+    "loadvm FILE       replace the machine's state with the snapshot in FILE\n"
     "quit              end the run (the report is printed)\n"
+    "savevm FILE       save a snapshot of the whole machine to FILE\n"
     "stop              pause the guest: no hart runs and guest time stands still\n"
     "system_reset      reset the machine as the guest's test device would\n";
 
@@ -108,6 +110,12 @@ std::string Hmp::execute(std::string_view line) {
       return fmt::format("cpu: give a hart number from 0 to {}\n", actions_.board().hart_count() - 1);
     }
     return {};
+  }
+  if (cmd == "savevm" || cmd == "loadvm") {
+    if (w.size() != 2) return fmt::format("{}: give one file name\n", cmd);
+    const std::string path(w[1]);
+    const Status s = cmd == "savevm" ? actions_.savevm(path) : actions_.loadvm(path);
+    return s.ok() ? std::string{} : fmt::format("{}: {}\n", cmd, printable(s.error()));
   }
   if (cmd == "cpu_throttle") {
     if (w.size() == 2 && w[1] == "off") {

@@ -40,7 +40,8 @@ void only(const json& args, std::initializer_list<std::string_view> known) {
 const std::vector<std::string>& QmpSession::commands() {
   static const std::vector<std::string> names = {
       "qmp_capabilities", "query-status", "query-version", "query-commands", "stop", "cont",
-      "system_reset",     "quit",         "human-monitor-command", "x-vtime-query-time", "x-vtime-set-throttle"};
+      "system_reset",     "quit",         "human-monitor-command", "x-vtime-query-time", "x-vtime-set-throttle",
+      "x-vtime-savevm",   "x-vtime-loadvm"};
   return names;
 }
 
@@ -156,6 +157,16 @@ json QmpSession::execute(const std::string& command, const json& args) {
         throw ArgError{"Parameter 'percent' expects a whole number from 0 (off) to 99"};
       }
       actions_.set_throttle(static_cast<int>(p->get<int64_t>()));
+      return ok;
+    }
+    if (command == "x-vtime-savevm" || command == "x-vtime-loadvm") {
+      only(args, {"file"});
+      const auto file = args.find("file");
+      if (file == args.end()) throw ArgError{"Parameter 'file' is missing"};
+      if (!file->is_string()) throw ArgError{"Invalid parameter type for 'file', expected: string"};
+      const std::string path = file->get<std::string>();
+      const Status s = command == "x-vtime-savevm" ? actions_.savevm(path) : actions_.loadvm(path);
+      if (!s.ok()) throw ArgError{s.error()};
       return ok;
     }
   } catch (const ArgError& e) {
