@@ -158,7 +158,11 @@ void Board::Parts::arm_console_polls() {
   // Each poll re-arms before it serves: a monitor's loadvm during the poll
   // then sets the restored deadline last.
   console_poll.emplace(timers, ClockId::kRealtime, [this](HostTime due) {
-    console_poll->arm(due + kConsolePollPeriod);
+    // From the intended time, but never into the past: a poll that came late
+    // (a busy host, a restored deadline) does not fire again to catch up.
+    const HostTime now = clocks.realtime_now();
+    const HostTime next = due + kConsolePollPeriod;
+    console_poll->arm(next > now ? next : now + kConsolePollPeriod);
     platform->poll_console();
     if (host_poll) host_poll();
   });
@@ -167,7 +171,9 @@ void Board::Parts::arm_console_polls() {
       timers, ClockId::kVirtual,
       [this](GuestTime due) {
         ++own_timers_fired;
-        console_poll_guest->arm(due + kConsolePollGuestPeriod);
+        const GuestTime now = clocks.virtual_now();
+        const GuestTime next = due + kConsolePollGuestPeriod;
+        console_poll_guest->arm(next > now ? next : now + kConsolePollGuestPeriod);
         platform->poll_console();
       },
       TimerOptions{.attributes = TimerAttribute::kExternal});
