@@ -170,6 +170,53 @@ def vtime_session(args, work):
     return replies
 
 
+def snapshot_session(args, work):
+    """x-vtime-savevm / x-vtime-loadvm over the socket: a snapshot taken while
+    paused brings guest time back to exactly the saved instant, paused or
+    running; HMP's savevm/loadvm do the same; errors are GenericError."""
+    sock = os.path.join(work, "qmp-snap.sock")
+    snap = os.path.join(work, "qmp.snap")
+    proc = start([args.vtime, "run", "--icount", "shift=4", "--report", "none", "--qmp",
+                  f"unix:{sock},server=on,wait=off", "-append", "count=20000", args.guest], sock)
+    q = Qmp(sock)
+    q.cmd("qmp_capabilities")
+    names = {c["name"] for c in q.cmd("query-commands")["return"]}
+    check({"x-vtime-savevm", "x-vtime-loadvm"} <= names, "query-commands lists the snapshot commands")
+    virtual = lambda: q.cmd("x-vtime-query-time")["return"]["clocks"]["virtual"]["now-ns"]
+    q.cmd("stop")
+    saved_at = virtual()
+    check(q.cmd("x-vtime-savevm", {"file": snap}) == {"return": {}}, "x-vtime-savevm while paused")
+    check(os.path.getsize(snap) > 0, "the snapshot file exists")
+    q.cmd("cont")
+    time.sleep(0.3)
+    check(virtual() > saved_at, "guest time goes on after the save")
+    q.cmd("stop")
+    check(q.cmd("x-vtime-loadvm", {"file": snap}) == {"return": {}}, "x-vtime-loadvm while paused")
+    check(virtual() == saved_at, "guest time is back at the saved instant")
+    check(q.cmd("query-status")["return"]["status"] == "paused", "still paused after loadvm")
+    q.cmd("cont")
+    time.sleep(0.2)
+    check(q.cmd("x-vtime-loadvm", {"file": snap}) == {"return": {}}, "x-vtime-loadvm while running")
+    check(q.cmd("query-status")["return"]["status"] == "running", "still running after loadvm")
+    hmp = q.cmd("human-monitor-command", {"command-line": f"savevm {snap}.hmp"})
+    check(hmp == {"return": ""} and os.path.getsize(snap + ".hmp") > 0, f"HMP savevm: {hmp}")
+    missing = q.cmd("x-vtime-loadvm", {"file": "/nonexistent.snap"})
+    check(missing.get("error") == {"class": "GenericError", "desc": "cannot open snapshot /nonexistent.snap."},
+          f"loadvm of a missing file: {missing}")
+    with open(snap, "rb") as f:
+        data = bytearray(f.read())
+    data[len(data) // 2] ^= 0xFF
+    with open(snap + ".bad", "wb") as f:
+        f.write(data)
+    bad = q.cmd("x-vtime-loadvm", {"file": snap + ".bad"})
+    check("fails its checksum" in bad.get("error", {}).get("desc", ""), f"loadvm of a corrupt file: {bad}")
+    check(q.cmd("x-vtime-savevm", {})["error"]["class"] == "GenericError", "savevm without a file")
+    check(q.cmd("x-vtime-savevm", {"file": 3})["error"]["class"] == "GenericError", "savevm file type check")
+    check(q.cmd("query-status")["return"]["status"] == "running", "refusals changed nothing")
+    q.cmd("quit")
+    check(proc.wait(30) == 0, "vtime exits 0 after quit")
+
+
 def bad_input(args, work):
     """1,000 malformed QMP messages and HMP lines change nothing the guest prints."""
     common = [args.vtime, "run", "--icount", "shift=4,sleep=off", "--report", "none", "-append", "count=20000"]
@@ -254,6 +301,7 @@ def main():
     work = args.workdir or tempfile.mkdtemp(prefix="vtime-qmp-")
     os.makedirs(work, exist_ok=True)
     ours = vtime_session(args, work)
+    snapshot_session(args, work)
     bad_input(args, work)
     if args.qemu:
         theirs = qemu_session(args, work)
