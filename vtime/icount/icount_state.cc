@@ -45,8 +45,21 @@ void Icount::load(StateReader& in) {
   const bool warned = in.boolean();
   Duration idle[3];
   for (Duration& d : idle) d = in.duration();
-  if (s.period_fixed == 0 || nominal == 0) in.fail("an instruction period is zero");
   if (runnable == 0 || runnable > harts_.size()) in.fail(std::to_string(runnable) + " runnable harts is impossible");
+  // The periods follow from the options (fixed shift) or stay in the
+  // controllers' range (shift=auto), and the charge is the nominal period
+  // shared by the runnable harts: anything else would let one instruction be
+  // worth almost no time, and a bounded run last practically forever.
+  const InsnPeriod period = InsnPeriod::from_fixed(nominal);
+  const bool nominal_ok = controller_ ? nominal != 0 && period.ns() >= 1.0 / 1024 && period.ns() <= 1024.0 * 1024
+                                      : nominal == InsnPeriod::from_shift(options_.icount.shift).fixed();
+  if (!nominal_ok) in.fail("the instruction period " + std::to_string(period.ns()) + " ns is not one these options give");
+  if (in.ok() && s.period_fixed != period.shared_by(runnable).fixed()) {
+    in.fail("the instruction clock's period is not the nominal one shared by the runnable harts");
+  }
+  if (in.ok() && quantum != period.insns_for(options_.icount.quantum, Round::kUp)) {
+    in.fail("the turn quantum does not match the instruction period");
+  }
   if (s.bias_ns < 0) in.fail("the instruction clock starts before guest time zero");
   const bool adaptive = in.boolean();
   if (in.ok() && adaptive != (controller_ != nullptr)) in.fail("it was saved with another icount mode");

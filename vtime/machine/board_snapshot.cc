@@ -242,12 +242,8 @@ Status Board::load_snapshot(std::span<const uint8_t> file) {
   const bool paused = p.paused;
   if (Status s = apply_sections(p, *sections); !s.ok()) return s;  // cannot fail after the scratch load
   p.finish.reset();  // a poweroff or reset asked for before the load is the old machine's
-  // The run state is the machine's, not the file's: a paused board stays paused.
-  if (paused) {
-    p.clocks.stop();
-  } else {
-    p.clocks.resume();
-  }
+  // The clocks take the file's run state, except that a paused board stays paused.
+  if (paused) p.clocks.stop();
   for (auto& hart : p.harts) hart->invalidate_code();
   return ok_status();
 }
