@@ -181,6 +181,24 @@ static void wall_clock(void) {
   put("realtime_s", now_ns(CLOCK_REALTIME) / 1000000000);
 }
 
+/* probe_long_sleep_ms=N on the kernel command line (the kernel hands it to init
+ * in the environment): one nanosleep of N ms between two lines, so a test on the
+ * host can time the sleep against its own clock as the lines arrive. */
+static void long_sleep(void) {
+  const char* ms = getenv("probe_long_sleep_ms");
+  if (ms == NULL) return;
+  const long n = strtol(ms, NULL, 10);
+  printf("long_sleep=start\n");
+  fflush(stdout);
+  const int64_t t0 = now_ns(CLOCK_MONOTONIC);
+  struct timespec ts = {n / 1000, (n % 1000) * 1000000L};
+  while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+  }
+  put("long_sleep_ns", now_ns(CLOCK_MONOTONIC) - t0);
+  printf("long_sleep=end\n");
+  fflush(stdout);
+}
+
 int main(void) {
   mkdir("/proc", 0555);
   mkdir("/sys", 0555);
@@ -198,6 +216,7 @@ int main(void) {
   clock_gettime_cost();
   busy_loop();
   wall_clock();
+  long_sleep();
   put("probe_end_monotonic_ns", now_ns(CLOCK_MONOTONIC));
   printf("probe=done\n");
   fflush(stdout);
