@@ -16,6 +16,7 @@
 #include "tools/vtime/report.h"
 #include "tools/vtime/run_request.h"
 #include "vtime/icount/icount_options.h"
+#include "vtime/machine/snapshot_file.h"
 #include "vtime/machine/board.h"
 #include "vtime/machine/stdio_console.h"
 #include "vtime/monitor/actions.h"
@@ -134,6 +135,12 @@ int run_command(std::span<const std::string> args) {
     }
     options.icount = *icount;
   }
+  if (request.replay != ReplayMode::kOff && options.icount.mode != IcountMode::kFixed) {
+    fmt::print(stderr, "vtime run: --icount: rr={} needs a fixed shift (shift=N)\n",
+               request.replay == ReplayMode::kRecord ? "record" : "replay");
+    return kExitBadOptions;
+  }
+  options.replay = request.replay;
 
   Result<BootImages> images = gather_images(request);
   if (!images) {
@@ -158,6 +165,23 @@ int run_command(std::span<const std::string> args) {
     if (const Status s = machine.load_snapshot_from(*request.loadvm); !s.ok()) {
       console.restore_terminal();
       fmt::print(stderr, "vtime run: --loadvm: {}\n", printable(s.error()));
+      return kExitUnusable;
+    }
+  }
+  if (request.replay != ReplayMode::kOff) {
+    // rrsnapshot: recording starts by saving one, replaying by loading it.
+    Status s = ok_status();
+    if (request.rrsnapshot) {
+      s = request.replay == ReplayMode::kRecord ? machine.save_snapshot_to(*request.rrsnapshot)
+                                                : machine.load_snapshot_from(*request.rrsnapshot);
+    }
+    if (s.ok() && request.replay == ReplayMode::kReplay) {
+      Result<std::vector<uint8_t>> log = read_whole_file(request.rrfile, "replay log");
+      s = log ? machine.start_replay(*log) : Status(Error{log.error()});
+    }
+    if (!s.ok()) {
+      console.restore_terminal();
+      fmt::print(stderr, "vtime run: --icount: {}\n", printable(s.error()));
       return kExitUnusable;
     }
   }
@@ -191,6 +215,12 @@ int run_command(std::span<const std::string> args) {
   }
   const RunOutcome outcome = machine.run(request.guest_time_limit);
   console.restore_terminal();
+  if (request.replay == ReplayMode::kRecord) {
+    if (const Status s = write_whole_file(request.rrfile, machine.replay_log(), "replay log"); !s.ok()) {
+      fmt::print(stderr, "vtime run: --icount: {}\n", s.error());
+      return kExitUnusable;
+    }
+  }
   if (monitors) {
     actions.shutdown(outcome.kind == RunOutcome::Kind::kPoweroff || outcome.kind == RunOutcome::Kind::kFailure,
                      shutdown_reason(outcome));

@@ -77,6 +77,39 @@ Result<RunRequest::SaveAt> parse_savevm_at(std::string_view raw) {
   return RunRequest::SaveAt{.at = *at, .path = std::string(raw.substr(colon + 1))};
 }
 
+// Takes QEMU's record/replay keys (rr, rrfile, rrsnapshot) out of the --icount
+// text: they belong to the board, the rest to the icount engine.
+Status split_record_replay(RunRequest& request) {
+  std::string rest;
+  std::optional<std::string> rr, rrfile;
+  size_t start = 0;
+  const std::string& text = request.icount;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string item = text.substr(start, comma - start);
+    const size_t eq = item.find('=');
+    const std::string key = item.substr(0, eq), value = eq == std::string::npos ? "" : item.substr(eq + 1);
+    if (key == "rr") rr = value;
+    else if (key == "rrfile") rrfile = value;
+    else if (key == "rrsnapshot") request.rrsnapshot = value;
+    else rest += (rest.empty() ? "" : ",") + item;
+    start = comma + 1;
+  }
+  if (!rr) {
+    if (rrfile || request.rrsnapshot) return Error{"--icount: rrfile and rrsnapshot need rr=record or rr=replay"};
+    return ok_status();
+  }
+  if (*rr != "record" && *rr != "replay") {
+    return Error{fmt::format("--icount: rr must be record or replay, not '{}'", printable(*rr))};
+  }
+  if (!rrfile || rrfile->empty()) return Error{fmt::format("--icount: rr={} needs rrfile=FILE", *rr)};
+  if (request.rrsnapshot && request.rrsnapshot->empty()) return Error{"--icount: rrsnapshot needs a file name"};
+  request.replay = *rr == "record" ? ReplayMode::kRecord : ReplayMode::kReplay;
+  request.rrfile = *rrfile;
+  request.icount = rest;
+  return ok_status();
+}
+
 // A whole number from 1 to 99 (0 would be "off", which is the default anyway).
 // Checked here rather than by CLI11, so every wrong value gets the same sentence.
 Result<int> parse_throttle_percent(std::string_view text) {
@@ -210,6 +243,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     request.initrd = initrd;
   }
   request.icount = icount;
+  if (Status s = split_record_replay(request); !s.ok()) return {Error{s.error()}, false};
   request.report = report == "json" ? ReportFormat::kJson
                    : report == "none" ? ReportFormat::kNone
                                       : ReportFormat::kText;

@@ -12,6 +12,7 @@
 #include "vtime/devices/hpet.h"
 #include "vtime/monitor/endpoint.h"
 #include "vtime/time/duration.h"
+#include "vtime/machine/replay_mode.h"
 #include "vtime/time/result.h"
 
 namespace vtime::cli {
@@ -25,7 +26,11 @@ struct RunRequest {
   std::optional<std::string> kernel;  // a path
   std::optional<std::string> guest;   // positional GUEST: like -kernel GUEST -bios none
   std::optional<std::string> initrd;  // a path: the kernel's initial RAM disk (QEMU -initrd)
-  std::string icount;                 // QEMU -icount syntax; empty: icount off
+  std::string icount;                 // QEMU -icount syntax (without rr*); empty: icount off
+  // --icount ...,rr=record|replay,rrfile=F[,rrsnapshot=S] (QEMU's record/replay).
+  ReplayMode replay = ReplayMode::kOff;
+  std::string rrfile;
+  std::optional<std::string> rrsnapshot;
   ReportFormat report = ReportFormat::kText;
   std::optional<std::string> report_file;   // write the report there instead of stderr
   std::optional<Duration> guest_time_limit;  // stop after this much VIRTUAL time

@@ -167,6 +167,12 @@ IdleOutcome Icount::idle() {
     return IdleOutcome::kWoken;
   }
 
+  if (idle_replay_.replay) {
+    idle_waiting_.store(false, std::memory_order_seq_cst);
+    const std::optional<Duration> advance = idle_replay_.replay();
+    if (advance) clock_.skip(std::min(*advance, due.is_never() ? *advance : due - now));
+    return clock_.now() >= due ? IdleOutcome::kWarped : IdleOutcome::kWoken;
+  }
   // Owed lateness shortens this wait; the VIRTUAL_RT that passes plus what
   // was owed is the advance, up to the deadline; the rest stays owed.
   const Duration span = due.is_never() ? Duration::max() : due - now;
@@ -186,11 +192,12 @@ IdleOutcome Icount::idle() {
   idle_owed_ = options_.repay_idle_lateness ? credit - advance : Duration(0);
   // Adaptive mode: VIRTUAL at or ahead of VIRTUAL_RT owes nothing.
   if (controller_) idle_owed_ = std::min(idle_owed_, std::max(Duration(0), rt1 - (now + advance)));
+  if (idle_replay_.record) idle_replay_.record(advance);  // at the instant the idle began
   clock_.skip(advance);
   return clock_.now() >= due ? IdleOutcome::kWarped : IdleOutcome::kWoken;
 }
 
-Duration Icount::pace() { return aligner_.pace(clock_.now()); }
+Duration Icount::pace() { return idle_replay_.replay ? Duration(0) : aligner_.pace(clock_.now()); }
 
 void Icount::adjust_rate() {
   if (!clocks_.running()) return;

@@ -22,6 +22,7 @@
 #include <atomic>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -114,6 +115,15 @@ class Icount {
   // many idles VIRTUAL keeps the host's pace instead of losing every
   // wake-up's lateness.
   IdleOutcome idle();
+  // Record and replay of what host time gives an idle under sleep=on (the
+  // board's record/replay): `record` hears each idle's advance; with `replay`
+  // set, idle() takes its advance from it instead of waiting on the host
+  // (nullopt: none, the replay has diverged) and pace() never sleeps.
+  struct IdleReplay {
+    std::function<void(Duration advance)> record;
+    std::function<std::optional<Duration>()> replay;
+  };
+  void set_idle_replay(IdleReplay hooks) { idle_replay_ = std::move(hooks); }
   // At a slice boundary: align=on sleeps off a lead above the threshold;
   // always records host-guest statistics. Returns host time slept.
   Duration pace();
@@ -178,6 +188,7 @@ class Icount {
   std::optional<GuestTimer> rt_adjust_timer_;
   std::optional<GuestTimer> virtual_adjust_timer_;
   Aligner aligner_;
+  IdleReplay idle_replay_;
   // Last: it ends first, before the state on_notify() reads.
   TimerGroup::Subscription earlier_deadlines_;
 };

@@ -38,6 +38,9 @@ namespace {
 
 Status validate_board_options(const BoardOptions& options) {
   if (const Status s = validate(options.icount); !s.ok()) return s;
+  if (options.replay != ReplayMode::kOff && options.icount.mode != IcountMode::kFixed) {
+    return Error{"record and replay need icount with a fixed shift (shift=N, not auto or off)"};
+  }
   if (options.cpu_throttle < 0 || options.cpu_throttle > CpuThrottle::kMaxPercent) {
     return Error{fmt::format("the CPU throttle must be 0 (off) or 1 to 99 percent, not {}",
                              options.cpu_throttle)};
@@ -112,6 +115,12 @@ void Board::Parts::build_time_engine() {
                        .repay_idle_lateness = options.repay_idle_lateness,
                    });
   }
+  if (icount && replay.active()) {
+    Icount::IdleReplay hooks;
+    hooks.record = [this](Duration advance) { replay.record_idle(advance); };
+    if (replay.mode() == ReplayMode::kReplay) hooks.replay = [this] { return replay.replay_idle(); };
+    icount->set_idle_replay(std::move(hooks));
+  }
   // After the icount engine's subscription: the budget shrinks before the stop.
   earlier_deadlines = timers.subscribe([this](ClockId) {
     if (running != nullptr && (!icount || std::this_thread::get_id() != loop_thread)) {
@@ -163,7 +172,13 @@ void Board::Parts::arm_console_polls() {
     const HostTime now = clocks.realtime_now();
     const HostTime next = due + kConsolePollPeriod;
     console_poll->arm(next > now ? next : now + kConsolePollPeriod);
-    platform->poll_console();
+    // Recording or replaying, the guest takes input only at the guest-time
+    // polls (deterministic instants); a replay drops what the host types.
+    if (!replay.active()) {
+      platform->poll_console();
+    } else if (replay.mode() == ReplayMode::kReplay) {
+      replay.drain_host_input();
+    }
     if (host_poll) host_poll();
   });
   console_poll->arm_in(kConsolePollPeriod);
@@ -174,6 +189,11 @@ void Board::Parts::arm_console_polls() {
         const GuestTime now = clocks.virtual_now();
         const GuestTime next = due + kConsolePollGuestPeriod;
         console_poll_guest->arm(next > now ? next : now + kConsolePollGuestPeriod);
+        if (reset_pending || replay.reset_due()) {  // a monitor reset, at this recorded instant
+          reset_pending = false;
+          replay.record_reset();
+          finish = FinisherRequest{.kind = FinisherRequest::Kind::kReset};
+        }
         platform->poll_console();
       },
       TimerOptions{.attributes = TimerAttribute::kExternal});
@@ -226,6 +246,13 @@ void Board::unpause() {
 bool Board::paused() const { return p_->paused; }
 
 void Board::request_reset() {
+  // Recording: at the next guest-time poll, where a replay can do it again;
+  // replaying: the log's resets are the only ones.
+  if (p_->replay.mode() == ReplayMode::kRecord) {
+    p_->reset_pending = true;
+    return;
+  }
+  if (p_->replay.mode() == ReplayMode::kReplay) return;
   p_->finish = FinisherRequest{.kind = FinisherRequest::Kind::kReset};
   if (p_->running != nullptr) p_->running->request_exit();
 }
@@ -239,6 +266,17 @@ TimerGroup& Board::timers() { return p_->timers; }
 Icount* Board::icount() { return p_->icount ? &*p_->icount : nullptr; }
 const BoardOptions& Board::options() const { return p_->options; }
 void Board::resume() { p_->clocks.resume(); }
+
+std::vector<uint8_t> Board::replay_log() {
+  return encode_replay_log(p_->options, p_->replay.finish_recording());
+}
+
+Status Board::start_replay(std::span<const uint8_t> log) {
+  Result<std::vector<ReplayEvent>> events = decode_replay_log(p_->options, log);
+  if (!events) return Error{events.error()};
+  p_->replay.start_replay(std::move(events).value());
+  return ok_status();
+}
 
 BoardStats Board::stats() const {
   Parts& p = *p_;  // reading clocks is logically const

@@ -17,6 +17,7 @@
 #include "vtime/icount/align_stats.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/loader.h"
+#include "vtime/machine/replay_mode.h"
 #include "vtime/machine/timer_devices.h"
 #include "vtime/time/deadline_waiter.h"
 #include "vtime/time/host_clock.h"
@@ -52,6 +53,10 @@ struct BoardOptions {
   // plain baseline bench/idle_bench measures against.
   DeadlineWaiter::Options idle_wait{};
   bool repay_idle_lateness = true;
+  // Record or replay what the host feeds an icount run (docs/replay.md); needs
+  // icount with a fixed shift. A replaying board gets its log through
+  // start_replay() before run().
+  ReplayMode replay = ReplayMode::kOff;
 };
 
 // How a run ended.
@@ -167,6 +172,13 @@ class Board {
   // instruction that reached it, during the next run(); a save that fails
   // ends that run (kFailure, the reason says why).
   void save_snapshot_at(GuestTime at, std::string path);
+
+  // --- Record and replay (docs/replay.md) -------------------------------------
+  // Recording: the log so far, ended at the current position (after run()).
+  std::vector<uint8_t> replay_log();
+  // Replaying: the log to follow. One sentence when it is not a replay log, is
+  // corrupt, or was recorded on a differently configured machine.
+  Status start_replay(std::span<const uint8_t> log);
 
   struct Parts;  // the owned components, defined in board_parts.h
 

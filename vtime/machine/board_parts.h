@@ -18,6 +18,7 @@
 #include "vtime/machine/board_hart_env.h"
 #include "vtime/machine/console_flusher.h"
 #include "vtime/machine/mip_line.h"
+#include "vtime/machine/replay_session.h"
 #include "vtime/machine/sstc_timer.h"
 #include "vtime/machine/virt_platform.h"
 #include "vtime/riscv/hart.h"
@@ -42,8 +43,11 @@ struct Board::Parts {
   GuestLog log;
   VmClocks clocks;
   TimerGroup timers;
+  // Between the UART and the backend: records or replays the console input
+  // (a pass-through when neither), and keeps the log of the other events.
+  ReplaySession replay{options.replay, console, [this] { return position(); }};
   // What the UART writes to: the backend, flushed within 1 ms of host time.
-  ConsoleFlusher console_out{console, timers};
+  ConsoleFlusher console_out{replay, timers};
   std::optional<Icount> icount;
   // Stops the running hart when a deadline moves earlier (Board::create).
   TimerGroup::Subscription earlier_deadlines;
@@ -90,6 +94,15 @@ struct Board::Parts {
   std::string snapshot_path;
   bool snapshot_due = false;
   std::optional<std::string> snapshot_failure;  // which hart runs next (after the harts exist)
+
+  // Where the machine is: instructions retired by all harts, and VIRTUAL.
+  ReplaySession::Position position() {
+    uint64_t retired = 0;
+    for (const auto& hart : harts) retired += hart->retired();
+    return {retired, clocks.virtual_now()};
+  }
+  bool reset_pending = false;  // recording: a monitor reset, done at the next guest-time poll
+  bool replay_ended = false;   // replaying: the run reached the recording's end
 
   const DeadlineWaiter& active_idle_waiter() const {
     return icount ? icount->idle_waiter() : idle_waiter;

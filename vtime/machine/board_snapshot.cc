@@ -3,66 +3,15 @@
 // icount engine and the clocks (so every deadline that follows means the same
 // guest instant), the devices with their armed timers, memory, the harts, and
 // the run loop's own state last.
-#include <cstdio>
-#include <fstream>
-#include <iterator>
-#include <map>
 
 #include "vtime/machine/board.h"
+#include "vtime/machine/board_config.h"
 #include "vtime/machine/board_parts.h"
 #include "vtime/machine/memory_snapshot.h"
 #include "vtime/machine/snapshot_file.h"
 
 namespace vtime {
 namespace {
-
-using Config = std::vector<std::pair<std::string, std::string>>;
-
-std::string on_off(bool b) { return b ? "on" : "off"; }
-
-// What must agree between the saving and the loading board: everything that
-// shapes the machine or what its guest observes. Each entry names the option.
-Config config_of(const BoardOptions& o) {
-  const TimerDeviceOptions& t = o.timer_devices;
-  std::string hpet = "off";
-  if (t.hpet) hpet = *t.hpet == HpetDriftfix::kSlew ? "driftfix=slew" : "driftfix=none";
-  return {{"harts (--smp)", std::to_string(o.harts)},
-          {"RAM bytes (-m)", std::to_string(o.ram_bytes)},
-          {"icount (--icount)", o.icount.mode == IcountMode::kOff ? "off" : format_icount_options(o.icount)},
-          {"HPET (--hpet)", hpet},
-          {"LAPIC timer", on_off(t.lapic_timer)},
-          {"PV clock-event", on_off(t.pv_clockevent)},
-          {"pvclock", on_off(t.pvclock)}};
-}
-
-void save_config(const Config& config, StateWriter& out) {
-  out.u64(config.size());
-  for (const auto& [name, value] : config) {
-    for (const std::string* text : {&name, &value}) {
-      out.blob({reinterpret_cast<const uint8_t*>(text->data()), text->size()});
-    }
-  }
-}
-
-// "" when the saved configuration is this board's; else the first difference.
-std::string check_config(const Config& here, StateReader& in) {
-  std::map<std::string, std::string> saved;
-  const uint64_t n = in.count(64, 16);
-  for (uint64_t i = 0; i < n && in.ok(); ++i) {
-    const std::vector<uint8_t> name = in.blob(256), value = in.blob(4096);
-    saved[std::string(name.begin(), name.end())] = std::string(value.begin(), value.end());
-  }
-  if (Status s = in.finish(); !s.ok()) return s.error();
-  for (const auto& [name, value] : here) {
-    const auto it = saved.find(name);
-    if (it == saved.end()) return "the snapshot does not record its " + name + ".";
-    if (it->second != value) {
-      return "the snapshot was saved with " + name + " " + it->second + ", but this machine has " + value + ".";
-    }
-  }
-  if (saved.size() != here.size()) return "the snapshot records settings this vtime does not know.";
-  return "";
-}
 
 // The sections of one board, by tag, each a component's save() output.
 struct Component {
@@ -153,14 +102,6 @@ std::vector<Component> components(Board::Parts& p) {
   return c;
 }
 
-Result<std::vector<uint8_t>> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open snapshot " + path + "."};
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return Error{"cannot read snapshot " + path + "."};
-  return bytes;
-}
-
 }  // namespace
 
 std::vector<uint8_t> Board::save_snapshot() {
@@ -178,24 +119,7 @@ std::vector<uint8_t> Board::save_snapshot() {
 }
 
 Status Board::save_snapshot_to(const std::string& path) {
-  const std::vector<uint8_t> bytes = save_snapshot();
-  // Written next to its destination and renamed: a failed save never leaves a
-  // half-written snapshot under the name.
-  const std::string partial = path + ".partial";
-  {
-    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    out.close();
-    if (!out) {
-      std::remove(partial.c_str());
-      return Error{"cannot write snapshot " + path + "."};
-    }
-  }
-  if (std::rename(partial.c_str(), path.c_str()) != 0) {
-    std::remove(partial.c_str());
-    return Error{"cannot write snapshot " + path + "."};
-  }
-  return ok_status();
+  return write_whole_file(path, save_snapshot(), "snapshot");
 }
 
 namespace {
@@ -204,7 +128,7 @@ namespace {
 Status apply_sections(Board::Parts& p, const std::vector<SnapshotSection>& sections) {
   if (sections.empty() || sections[0].tag != "CONF") return Error{"the snapshot has no configuration section."};
   StateReader conf(sections[0].bytes, "the snapshot's configuration");
-  if (std::string why = check_config(config_of(p.options), conf); !why.empty()) return Error{why};
+  if (std::string why = check_config(config_of(p.options), conf, "the snapshot", "saved"); !why.empty()) return Error{why};
   const std::vector<Component> parts = components(p);
   if (sections.size() != parts.size() + 1) {
     return Error{"the snapshot has " + std::to_string(sections.size() - 1) + " state sections where this machine has " +
@@ -249,7 +173,7 @@ Status Board::load_snapshot(std::span<const uint8_t> file) {
 }
 
 Status Board::load_snapshot_from(const std::string& path) {
-  Result<std::vector<uint8_t>> bytes = read_file(path);
+  Result<std::vector<uint8_t>> bytes = read_whole_file(path, "snapshot");
   if (!bytes) return Error{bytes.error()};
   return load_snapshot(*bytes);
 }

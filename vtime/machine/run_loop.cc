@@ -138,10 +138,23 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     limit_timer->arm(p.clocks.virtual_now() + *guest_time_limit);
   }
 
+  // A replay ends where its recording ended (checked there: the same count).
+  std::optional<GuestTimer> replay_end;
+  if (const std::optional<ReplayEvent> end = p.replay.end()) {
+    replay_end.emplace(p.timers, ClockId::kVirtual, [&p](GuestTime) {
+      ++p.own_timers_fired;
+      p.replay.reached_end();
+      p.replay_ended = true;
+      if (p.running != nullptr) p.running->request_exit();
+    });
+    replay_end->arm(end->at);
+  }
+
   std::optional<RunOutcome> stuck;
   p.quit = false;
   auto done = [&] {
-    return p.finish.has_value() || limit_reached || stuck.has_value() || p.quit || p.snapshot_failure;
+    return p.finish.has_value() || limit_reached || stuck.has_value() || p.quit || p.snapshot_failure ||
+           p.replay_ended || p.replay.failure();
   };
 
   while (!done() || (p.finish && p.finish->kind == FinisherRequest::Kind::kReset)) {
@@ -184,7 +197,18 @@ RunOutcome Board::run(std::optional<Duration> guest_time_limit) {
     std::string why = *std::exchange(p.snapshot_failure, std::nullopt);
     return {RunOutcome::Kind::kFailure, 1, "savevm failed: " + why};
   }
+  if (const std::optional<std::string>& why = p.replay.failure()) return {RunOutcome::Kind::kFailure, 1, *why};
+  if (p.finish && p.replay.end() && !p.replay_ended) {
+    return {RunOutcome::Kind::kFailure, 1,
+            fmt::format("the replay diverged: the guest ended ({}) at instruction {}, before the recording's end "
+                        "at instruction {}",
+                        outcome_of(*p.finish).reason, p.position().retired, p.replay.end()->position)};
+  }
   if (p.finish) return outcome_of(*p.finish);
+  if (p.replay_ended && !limit_reached) {
+    return {RunOutcome::Kind::kTimeLimit, 0,
+            fmt::format("replay complete: the recording's end at instruction {}", p.replay.end()->position)};
+  }
   if (stuck) return *stuck;
   return {RunOutcome::Kind::kTimeLimit, 0, "guest time limit reached"};
 }

@@ -3,6 +3,9 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 
 #include "vtime/state/crc32.h"
 #include "vtime/state/state_stream.h"
@@ -100,6 +103,32 @@ Result<std::vector<SnapshotSection>> decode_snapshot(std::span<const uint8_t> fi
   }
   if (in.left() != 0) return Error{"it has " + std::to_string(in.left()) + " bytes after its last section."};
   return sections;
+}
+
+Result<std::vector<uint8_t>> read_whole_file(const std::string& path, const std::string& what) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot open " + what + " " + path + "."};
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Error{"cannot read " + what + " " + path + "."};
+  return bytes;
+}
+
+Status write_whole_file(const std::string& path, std::span<const uint8_t> bytes, const std::string& what) {
+  const std::string partial = path + ".partial";
+  {
+    std::ofstream out(partial, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.close();
+    if (!out) {
+      std::remove(partial.c_str());
+      return Error{"cannot write " + what + " " + path + "."};
+    }
+  }
+  if (std::rename(partial.c_str(), path.c_str()) != 0) {
+    std::remove(partial.c_str());
+    return Error{"cannot write " + what + " " + path + "."};
+  }
+  return ok_status();
 }
 
 }  // namespace vtime

@@ -36,4 +36,10 @@ std::vector<uint8_t> encode_snapshot(const std::vector<SnapshotSection>& section
 Result<std::vector<SnapshotSection>> decode_snapshot(std::span<const uint8_t> file,
                                                      uint64_t max_section_bytes);
 
+// Whole files, for snapshots and replay logs; `what` names the file in errors
+// ("cannot open snapshot F."). A write goes to F.partial and is renamed, so a
+// failed write never leaves half a file under the name.
+Result<std::vector<uint8_t>> read_whole_file(const std::string& path, const std::string& what);
+Status write_whole_file(const std::string& path, std::span<const uint8_t> bytes, const std::string& what);
+
 }  // namespace vtime
