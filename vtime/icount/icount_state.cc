@@ -50,7 +50,8 @@ void Icount::load(StateReader& in) {
   // controllers' range (shift=auto), and the charge is the nominal period
   // shared by the runnable harts: anything else would let one instruction be
   // worth almost no time, and a bounded run last practically forever.
-  const InsnPeriod period = InsnPeriod::from_fixed(nominal);
+  if (nominal == 0) in.fail("the instruction period is zero");
+  const InsnPeriod period = InsnPeriod::from_fixed(nominal == 0 ? 1 : nominal);
   const bool nominal_ok = controller_ ? nominal != 0 && period.ns() >= 1.0 / 1024 && period.ns() <= 1024.0 * 1024
                                       : nominal == InsnPeriod::from_shift(options_.icount.shift).fixed();
   if (!nominal_ok) in.fail("the instruction period " + std::to_string(period.ns()) + " ns is not one these options give");
