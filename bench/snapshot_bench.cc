@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "bench/linux_images.h"
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/board.h"
-#include "vtime/machine/loader.h"
 #include "vtime/machine/snapshot_file.h"
 #include "vtime/time/system_host_clock.h"
 
@@ -46,7 +46,7 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using namespace vtime;
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string firmware = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_jump.bin";
+  std::string firmware = bench::kOpenSbi;
   int at_ms = 1000, repeats = 5;
   std::vector<std::string> paths;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -56,14 +56,9 @@ int main(int argc, char** argv) {
     else paths.push_back(args[i]);
   }
   if (paths.size() != 2) die("usage: snapshot_bench KERNEL INITRD [--at MS] [--repeats R] [--firmware FW]");
-  BootImages images;
-  for (auto [slot, option, path] : {std::tuple{&images.bios, "--bios", firmware},
-                                    std::tuple{&images.kernel, "--kernel", paths[0]},
-                                    std::tuple{&images.initrd, "-initrd", paths[1]}}) {
-    Result<ImageFile> file = read_image_file(option, path);
-    if (!file) die(file.error());
-    *slot = *file;
-  }
+  Result<BootImages> loaded = bench::linux_images(paths[0], paths[1], firmware);
+  if (!loaded) die(loaded.error());
+  const BootImages& images = *loaded;
   BoardOptions options;
   options.icount = *parse_icount_options("shift=4,sleep=off");
   options.bootargs = "console=ttyS0";
