@@ -40,8 +40,12 @@ function(vtime_library name)
   if(ARG_INSTALL AND ARG_SOURCES AND BUILD_SHARED_LIBS)
     # A shared libvtime exports its API and nothing else (cmake/vtime.map).
     target_link_options(vtime_${name} PRIVATE "LINKER:--version-script=${PROJECT_SOURCE_DIR}/cmake/vtime.map")
+    # $ORIGIN: an installed library finds the libvtime libraries it needs
+    # beside it, wherever the prefix is (a program's own RUNPATH does not
+    # reach the libraries its libraries need).
     set_target_properties(vtime_${name} PROPERTIES LINK_DEPENDS ${PROJECT_SOURCE_DIR}/cmake/vtime.map
-                                                 VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR})
+                                                 VERSION ${PROJECT_VERSION} SOVERSION ${PROJECT_VERSION_MAJOR}.${PROJECT_VERSION_MINOR}
+                                                 INSTALL_RPATH "\$ORIGIN")
   endif()
   if(ARG_INSTALL)
     set_target_properties(vtime_${name} PROPERTIES EXPORT_NAME ${name})
