@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
 #include <string>
 
 namespace vtime {
@@ -78,6 +80,20 @@ TEST(RtcOptions, StartIsTheHostClockTheOffsetOrTheDate) {
   EXPECT_EQ(rtc_start_ns({.base = RtcBase::kDate, .date = at_seconds(86400)}, now, east),
             86'400'000'000'000u);
   EXPECT_EQ(rtc_start_ns({.base = RtcBase::kLocaltime}, at_seconds(0), -east), 0u);  // before 1970
+}
+
+TEST(RtcOptions, HostOffsetFollowsTheTimeZone) {
+  const char* saved = std::getenv("TZ");
+  const std::string old = saved != nullptr ? saved : "";
+  setenv("TZ", "EET-2", 1);  // POSIX form: two hours east of UTC, no daylight saving
+  tzset();
+  EXPECT_EQ(host_utc_offset(at_seconds(1'700'000'000)), std::chrono::hours(2));
+  setenv("TZ", "XST5", 1);  // five hours west
+  tzset();
+  EXPECT_EQ(host_utc_offset(at_seconds(1'700'000'000)), -std::chrono::hours(5));
+  if (saved != nullptr) setenv("TZ", old.c_str(), 1);
+  else unsetenv("TZ");
+  tzset();
 }
 
 }  // namespace
