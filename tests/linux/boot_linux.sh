@@ -1,10 +1,12 @@
 #!/bin/sh
 # boot_linux.sh VTIME PROBE_CPIO BUILD_LINUX HARTS MODE WORKDIR: boots the cached kernel
 # (scripts/build-linux.sh) under Debian's OpenSBI with the probe as /init on HARTS harts.
-#   MODE icount: twice under --icount shift=4,sleep=off; both runs power off with status 0,
-#                their console logs are byte-identical and the probe's figures hold exactly.
-#   MODE host:   once without icount (guest time is host time); the figures that do not
-#                depend on the host's speed hold, the rest within generous bounds.
+#   MODE icount: twice under --icount shift=4,sleep=off with the RTC on guest time from a
+#                fixed date; both runs power off with status 0, their console logs are
+#                byte-identical and the probe's figures hold exactly.
+#   MODE host:   once without icount (guest time is host time) and the RTC on the host's
+#                wall clock; the figures that do not depend on the host's speed hold, the
+#                rest within generous bounds.
 # Exits 77 (skipped) when no kernel is cached. A run stops after 120 s of guest time (a
 # kernel that panics instead of powering off), which leaves room for sanitizer builds.
 set -u
@@ -18,7 +20,7 @@ image=$(bash "$build_linux" --cached) || {
 }
 [ -r "$firmware" ] || { echo "skipped: $firmware not found (install Debian's opensbi)"; exit 77; }
 case $mode in
-  icount) runs="1 2"; icount="--icount shift=4,sleep=off" ;;
+  icount) runs="1 2"; icount="--icount shift=4,sleep=off -rtc base=2020-01-01T00:00:00,clock=vm" ;;
   host) runs=1; icount="" ;;
   *) echo "boot_linux.sh: MODE is icount or host, not '$mode'"; exit 2 ;;
 esac
@@ -28,7 +30,7 @@ cd "$work" || exit 1
 fail() { echo "FAIL ($harts harts, $mode): $*"; exit 1; }
 
 for run in $runs; do
-  # $icount is two words or none: left unquoted on purpose.
+  # $icount is four words or none: left unquoted on purpose.
   # shellcheck disable=SC2086
   "$vtime" run --smp "$harts" --bios "$firmware" --kernel "$image" -initrd "$cpio" $icount \
     --time-limit 120s -append "console=ttyS0 earlycon=sbi" \
@@ -74,7 +76,8 @@ expect timer_early=0
 expect clock_monotonic_backwards=0
 expect clock_boottime_between_monotonic=1
 expect busy_loop_insns=2000000
-expect rtc=none
+expect rtc=present
+expect rtc_hctosys=1
 # The clocksource counts the 10 MHz timebase: every time the probe measures is whole 100 ns ticks.
 for key in nanosleep_oversleep_min_ns nanosleep_oversleep_max_ns timer_late_max_ns \
            clock_gettime_total_ns busy_loop_ns probe_start_monotonic_ns; do
@@ -94,11 +97,20 @@ if [ "$mode" = icount ]; then
   # Within the timer slack plus the wake-up path, well under a millisecond.
   below nanosleep_oversleep_max_ns 1000000
   below timer_late_max_ns 1000000
+  expect rtc_date=2020-01-01
 else
   # A loaded host may delay any one wake-up, but not by a second; the interpreter runs
   # the loop at well over 2 MIPS.
   below nanosleep_oversleep_max_ns 1000000000
   below timer_late_max_ns 1000000000
   below busy_loop_ns 1000000000
+  # The RTC is the host's wall clock: within a minute of it, and the kernel set the
+  # system clock from it (dropping the fraction of a second).
+  rtc_s=$(figure rtc_since_epoch_s)
+  host_s=$(date +%s)
+  [ $((host_s - rtc_s)) -ge -60 ] && [ $((host_s - rtc_s)) -le 60 ] ||
+    fail "rtc_since_epoch_s=$rtc_s is not within a minute of the host's $host_s"
+  lag=$(figure realtime_minus_rtc_s)
+  [ "$lag" -ge -2 ] && [ "$lag" -le 0 ] || fail "realtime_minus_rtc_s=$lag is not -2..0"
 fi
 echo "ok: $harts harts, $mode, $(echo $runs | wc -w) boot(s) to poweroff, $(grep -c . lines.txt) console lines"

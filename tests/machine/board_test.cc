@@ -8,8 +8,10 @@
 #include <vector>
 
 #include "vtime/devices/console_backend.h"
+#include "vtime/devices/goldfish_rtc.h"
 #include "vtime/devices/guest_log.h"
 #include "tests/machine/guest_words.h"
+#include "vtime/machine/virt_map.h"
 #include "vtime/time/manual_host_clock.h"
 
 namespace vtime {
@@ -231,6 +233,35 @@ TEST(BoardTimerDevices, AbsentUnlessAskedFor) {
   Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
   EXPECT_FALSE(f.board->debug_read(timer_devices_map::kHpetBase, 4).has_value());
   EXPECT_FALSE(f.board->debug_read(timer_devices_map::kPvClockBase, 4).has_value());
+}
+
+}  // namespace
+}  // namespace vtime
+
+namespace vtime {
+namespace {
+
+uint64_t rtc_time(Board& board) {
+  const uint64_t low = *board.debug_read(virt_map::kRtcBase + goldfish_rtc_reg::kTimeLow, 4);
+  return low | *board.debug_read(virt_map::kRtcBase + goldfish_rtc_reg::kTimeHigh, 4) << 32;
+}
+
+TEST(BoardRtc, FixedBaseOnVirtualTimeReadsTheBasePlusGuestTime) {
+  BoardOptions options = icount_options("shift=4,sleep=off");
+  options.rtc = *parse_rtc_options("base=2020-01-01T00:00:00,clock=vm");
+  Fixture f(options, kPoweroff);
+  f.host.advance(5s);  // host time before the run is not guest time
+  EXPECT_EQ(rtc_time(*f.board), 1'577'836'800'000'000'000u);
+  f.board->run();
+  EXPECT_EQ(rtc_time(*f.board), 1'577'836'800'000'000'000u + 160);
+}
+
+TEST(BoardRtc, ByDefaultTheRtcIsTheHostsWallClock) {
+  Fixture f(icount_options("shift=4,sleep=off"), kPoweroff);
+  const uint64_t wall = static_cast<uint64_t>(f.host.wall_now().since_epoch().count());
+  EXPECT_EQ(rtc_time(*f.board), wall);
+  f.host.advance(2s);
+  EXPECT_EQ(rtc_time(*f.board), wall + 2'000'000'000);
 }
 
 }  // namespace

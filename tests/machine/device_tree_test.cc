@@ -104,6 +104,15 @@ TEST(DeviceTree, DescribesTheUartOnPlicSourceTen) {
   EXPECT_EQ(t.str("/chosen", "stdout-path"), S("/soc/serial@10000000\0", 21));
 }
 
+TEST(DeviceTree, DescribesTheGoldfishRtcOnPlicSourceEleven) {
+  Tree t = build(two_harts());
+  const char* rtc = "/soc/rtc@101000";
+  EXPECT_EQ(t.str(rtc, "compatible"), S("google,goldfish-rtc\0", 20));
+  EXPECT_EQ(t.cells(rtc, "reg"), (std::vector<uint32_t>{0, 0x101000, 0, 0x1000}));
+  EXPECT_EQ(t.cells(rtc, "interrupts"), std::vector<uint32_t>{11});
+  EXPECT_EQ(t.cells(rtc, "interrupt-parent"), std::vector<uint32_t>{dt_phandle::kPlic});
+}
+
 TEST(DeviceTree, PoweroffAndRebootPointAtTheTestDevice) {
   Tree t = build(two_harts());
   EXPECT_EQ(t.str("/soc/test@100000", "compatible"), S("sifive,test1\0sifive,test0\0syscon\0", 33));
@@ -140,7 +149,8 @@ TEST(DeviceTree, ContainsOnlyTheDevicesTheBoardHas) {
     soc_children.emplace_back(fdt_get_name(t.fdt(), n, nullptr));
   }
   EXPECT_EQ(soc_children, (std::vector<std::string>{"clint@2000000", "plic@c000000",
-                                                     "serial@10000000", "test@100000"}));
+                                                     "serial@10000000", "rtc@101000",
+                                                     "test@100000"}));
 }
 
 TEST(DeviceTree, ExtraDevicesGetTheirOwnNodes) {

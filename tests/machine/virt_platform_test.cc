@@ -89,6 +89,31 @@ TEST(VirtPlatform, ClintTimerInterruptReachesMtipAndMtimeReadsOverTheBus) {
   EXPECT_TRUE(f.msip.level());
 }
 
+TEST(VirtPlatform, RtcReadsItsStartOverTheBusAndItsAlarmReachesMeip) {
+  constexpr uint64_t kStart = 0x1234'5678'9abc'def0;
+  Fixture f({.rtc = {.clock = ClockId::kVirtual, .start_ns = kStart}});
+  const uint64_t rtc = virt_map::kRtcBase;
+  EXPECT_EQ(f.bus().read(rtc + goldfish_rtc_reg::kTimeLow, 4).value, kStart & 0xffff'ffff);
+  EXPECT_EQ(f.bus().read(rtc + goldfish_rtc_reg::kTimeHigh, 4).value, kStart >> 32);
+  const uint64_t plic = virt_map::kPlicBase;
+  f.bus().write(plic + 4 * virt_map::kRtcIrq, 4, 1);        // priority 1
+  f.bus().write(plic + 0x2000, 4, 1u << virt_map::kRtcIrq);  // enable on hart 0, M mode
+  f.bus().write(rtc + goldfish_rtc_reg::kIrqEnabled, 4, 1);
+  f.bus().write(rtc + goldfish_rtc_reg::kAlarmHigh, 4, kStart >> 32);
+  f.bus().write(rtc + goldfish_rtc_reg::kAlarmLow, 4, (kStart + 1000) & 0xffff'ffff);
+  f.host.advance(1us);
+  f.timers.run_due(ClockId::kVirtual);
+  EXPECT_TRUE(f.meip.level());
+  EXPECT_EQ(f.bus().read(plic + 0x200004, 4).value, virt_map::kRtcIrq);  // claim
+}
+
+TEST(VirtPlatform, RtcRefusesAccessesOtherThanWordsAsGuestErrors) {
+  Fixture f;
+  EXPECT_EQ(f.bus().read(virt_map::kRtcBase, 8).status, BusStatus::kAccessFault);
+  EXPECT_EQ(f.bus().write(virt_map::kRtcBase + 2, 2, 0), BusStatus::kAccessFault);
+  EXPECT_EQ(f.log.count(), 2u);
+}
+
 TEST(VirtPlatform, HoleAfterTheClintIsUnmapped) {
   Fixture f;
   EXPECT_EQ(f.bus().read(virt_map::kClintBase + clint_reg::kSize, 4).status, BusStatus::kAccessFault);
@@ -189,6 +214,15 @@ TEST(VirtPlatform, ResetClearsRamAndMtime) {
   f.platform->reset_devices();
   EXPECT_EQ(f.bus().read(virt_map::kDramBase, 8).value, 0u);
   EXPECT_EQ(f.platform->clint().mtime(), 0u);
+}
+
+TEST(VirtPlatform, ResetKeepsTheRtcCounterRunning) {
+  Fixture f({.rtc = {.clock = ClockId::kVirtual, .start_ns = 5'000}});
+  f.bus().write(virt_map::kRtcBase + goldfish_rtc_reg::kIrqEnabled, 4, 1);
+  f.host.advance(1ms);
+  f.platform->reset_devices();
+  EXPECT_EQ(f.platform->rtc().time_ns(), 1'005'000u);
+  EXPECT_EQ(f.bus().read(virt_map::kRtcBase + goldfish_rtc_reg::kIrqEnabled, 4).value, 0u);
 }
 
 }  // namespace

@@ -60,6 +60,24 @@ TEST(RunRequest, TimerDevicesAreOptIn) {
   EXPECT_FALSE(parse({"--hpet", "off"}).request.ok());
 }
 
+TEST(RunRequest, RtcTakesQemuSyntaxInEitherSpelling) {
+  const auto none = parse({}).request;
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->rtc.base, RtcBase::kUtc);
+  EXPECT_EQ(none->rtc.clock, ClockId::kHost);
+  const auto single = parse({"-rtc", "base=2020-01-01T00:00:00,clock=vm"}).request;
+  ASSERT_TRUE(single.ok()) << single.error();
+  EXPECT_EQ(single->rtc.base, RtcBase::kDate);
+  EXPECT_EQ(single->rtc.date, WallTime::from_epoch(std::chrono::seconds(1'577'836'800)));
+  EXPECT_EQ(single->rtc.clock, ClockId::kVirtual);
+  const auto dashes = parse({"--rtc=clock=rt"}).request;
+  ASSERT_TRUE(dashes.ok()) << dashes.error();
+  EXPECT_EQ(dashes->rtc.clock, ClockId::kVirtualRt);
+  const auto bad = parse({"-rtc", "clock=wall"}).request;
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error(), "--rtc: clock 'wall' is not host, rt or vm");
+}
+
 TEST(RunRequest, AppendBecomesTheBootargsInEitherSpelling) {
   EXPECT_TRUE(parse({}).request->bootargs.empty());
   const auto qemu = parse({"-append", "iterations=10 path=a", "g.elf"}).request;

@@ -126,6 +126,7 @@ int run_command(std::span<const std::string> args) {
   options.timer_devices.pv_clockevent = request.pv_clockevent;
   options.timer_devices.pvclock = request.pvclock;
   options.bootargs = request.bootargs;
+  options.rtc = request.rtc;
   options.cpu_throttle = request.cpu_throttle;
   if (!request.icount.empty()) {
     Result<IcountOptions> icount = parse_icount_options(request.icount);

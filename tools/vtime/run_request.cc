@@ -19,9 +19,9 @@ namespace {
 // CLI11 reads "-smp" as "-s -m -p"; QEMU users type it with one dash. Rewrite
 // the long single-dash spellings we support to their double-dash form.
 std::vector<std::string> normalise_qemu_spellings(std::span<const std::string> args) {
-  static constexpr std::array<std::string_view, 11> kLong = {
+  static constexpr std::array<std::string_view, 12> kLong = {
       "smp", "bios", "kernel", "initrd", "icount", "report", "append", "echr", "monitor", "qmp",
-      "loadvm"};
+      "loadvm", "rtc"};
   std::vector<std::string> out;
   for (const std::string& arg : args) {
     std::string a = arg;
@@ -163,6 +163,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   std::string hpet;
   bool lapic_timer = false, pv_clockevent = false, pvclock = false;
   std::string bootargs;
+  std::string rtc;
   std::string cpu_throttle;
   app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
   app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
@@ -189,6 +190,11 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   app.add_flag("--pv-clockevent", pv_clockevent,
                "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
   app.add_flag("--pvclock", pvclock, "Add pvclock (kvmclock ABI) records for the guest");
+  CLI::Option* rtc_option = app.add_option(
+      "--rtc", rtc,
+      "The goldfish RTC: base=utc|localtime|DATE (2006-06-17T16:01:21 or 2006-06-17, UTC), "
+      "clock=host|rt|vm (QEMU -rtc; default base=utc,clock=host)")
+      ->type_name("SPEC");
   app.add_option("--append", bootargs,
                  "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
   CLI::Option* throttle_option = app.add_option("--cpu-throttle", cpu_throttle,
@@ -269,6 +275,11 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   request.pv_clockevent = pv_clockevent;
   request.pvclock = pvclock;
   request.bootargs = bootargs;
+  if (rtc_option->count() > 0) {
+    const Result<RtcOptions> parsed = parse_rtc_options(rtc);
+    if (!parsed) return {Error{"--rtc: " + parsed.error()}, false};
+    request.rtc = *parsed;
+  }
   if (throttle_option->count() > 0) {
     const Result<int> percent = parse_throttle_percent(cpu_throttle);
     if (!percent) return {Error{percent.error()}, false};

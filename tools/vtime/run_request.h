@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "vtime/devices/hpet.h"
+#include "vtime/machine/rtc_options.h"
 #include "vtime/monitor/endpoint.h"
 #include "vtime/time/duration.h"
 #include "vtime/machine/replay_mode.h"
@@ -48,6 +49,7 @@ struct RunRequest {
   bool lapic_timer = false;
   bool pv_clockevent = false;
   bool pvclock = false;
+  RtcOptions rtc;        // -rtc base=...,clock=... (QEMU syntax; default utc on the host clock)
   std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
   int cpu_throttle = 0;  // --cpu-throttle: percent 1..99, 0 = off
   uint8_t escape_key = 0x01;  // --echr: the console's escape key (Ctrl-A)
@@ -61,7 +63,7 @@ struct RunRequest {
 inline constexpr unsigned kMaxHarts = 8;
 
 // Parses the arguments that follow `vtime run`. QEMU's single-dash long options
-// (-smp, -bios, -kernel, -initrd, -icount) are accepted as well as --smp etc. On error the
+// (-smp, -bios, -kernel, -initrd, -icount, -rtc) are accepted as well as --smp etc. On error the
 // message is one sentence naming the option. `help` is set (and the result is an
 // error carrying the help text) when -h/--help was given.
 struct ParseOutcome {

@@ -78,6 +78,9 @@ Status Board::Parts::build_platform() {
   platform_options.hart_isa = riscv::kIsaString;  // what the harts implement
   platform_options.mmu_type = "riscv,sv48";
   platform_options.bootargs = options.bootargs;
+  const WallTime wall = host.wall_now();
+  platform_options.rtc = {.clock = options.rtc.clock,
+                          .start_ns = rtc_start_ns(options.rtc, wall, host_utc_offset(wall))};
   platform_options.extra_devices =
       TimerDevices::device_tree_nodes(options.timer_devices, options.harts);
   Result<std::unique_ptr<VirtPlatform>> created = VirtPlatform::create(

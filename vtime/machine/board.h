@@ -18,6 +18,7 @@
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/loader.h"
 #include "vtime/machine/replay_mode.h"
+#include "vtime/machine/rtc_options.h"
 #include "vtime/machine/timer_devices.h"
 #include "vtime/time/deadline_waiter.h"
 #include "vtime/time/host_clock.h"
@@ -43,6 +44,8 @@ struct BoardOptions {
   GuestErrorSink* guest_error_sink = nullptr;
   TimerDeviceOptions timer_devices{};  // HPET, LAPIC timer, PV clock-event, pvclock
   std::string bootargs{};              // /chosen/bootargs (QEMU -append); none when empty
+  // The goldfish RTC (QEMU -rtc): its value at guest time zero and its clock.
+  RtcOptions rtc{};
   // CPU throttle percentage (docs/icount.md): 0 = off, 1..99 = the
   // harts sleep p/(1-p) of every 10 ms VIRTUAL_RT timeslice. Anything else is
   // refused by create().

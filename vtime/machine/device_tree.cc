@@ -132,6 +132,13 @@ void add_soc(FdtWriter& w, const DeviceTreeConfig& c) {
   w.u32("interrupts", kUartIrq);
   w.end();
 
+  w.begin(unit("rtc", kRtcBase));
+  w.str("compatible", "google,goldfish-rtc");
+  w.reg64(kRtcBase, kRtcSize);
+  w.u32("interrupt-parent", dt_phandle::kPlic);
+  w.u32("interrupts", kRtcIrq);
+  w.end();
+
   w.begin(unit("test", kTestBase));
   w.strings("compatible", {"sifive,test1", "sifive,test0", "syscon"});
   w.reg64(kTestBase, kTestSize);

@@ -1,10 +1,10 @@
 // The board's flattened device tree (devicetree spec v0.4), generated with
 // libfdt. It describes exactly the devices the board builds: harts with their
-// local interrupt controllers, RAM, the CLINT, the PLIC, the UART, the SiFive
-// test device with syscon poweroff/reboot, and any extra MMIO devices the board
+// local interrupt controllers, RAM, the CLINT, the PLIC, the UART, the goldfish
+// RTC, the SiFive test device with syscon poweroff/reboot, and any extra MMIO devices the board
 // enables. Node names, compatibles and wiring follow QEMU's `virt`
 // (QEMU's generated device tree), so guests written for it find everything.
-// Leaves out what the board does not have: PCI, virtio, flash, fw-cfg, RTC, PMU.
+// Leaves out what the board does not have: PCI, virtio, flash, fw-cfg, PMU.
 #pragma once
 
 #include <cstdint>

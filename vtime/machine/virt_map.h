@@ -13,6 +13,8 @@ inline constexpr uint64_t kMromBase = 0x0000'1000;   // boot ROM (reset vector)
 inline constexpr uint64_t kMromSize = 0xf000;
 inline constexpr uint64_t kTestBase = 0x0010'0000;   // SiFive test finisher
 inline constexpr uint64_t kTestSize = 0x1000;
+inline constexpr uint64_t kRtcBase = 0x0010'1000;   // goldfish RTC
+inline constexpr uint64_t kRtcSize = 0x1000;
 inline constexpr uint64_t kClintBase = 0x0200'0000;  // CLINT: MSWI at +0, MTIMER at +0x4000
 inline constexpr uint64_t kClintSize = 0x10000;
 inline constexpr uint64_t kPlicBase = 0x0c00'0000;
@@ -22,6 +24,7 @@ inline constexpr uint64_t kUartSize = 0x100;
 inline constexpr uint64_t kDramBase = 0x8000'0000;
 
 inline constexpr unsigned kUartIrq = 10;             // PLIC source
+inline constexpr unsigned kRtcIrq = 11;              // PLIC source
 inline constexpr unsigned kPlicNdev = 95;            // riscv,ndev: sources 1..95
 inline constexpr unsigned kMaxHarts = 8;
 inline constexpr Frequency kTimebase = Frequency::mhz(10);     // mtime, timebase-frequency

@@ -33,14 +33,17 @@ VirtPlatform::VirtPlatform(GuestLog& log, TimerGroup& timers, ConsoleBackend& co
       test_(log, std::move(on_finish)),
       clint_(log, timers, {.harts = options.harts, .timebase = options.timebase}),
       plic_(log, options.harts),
-      uart_(log, console) {
+      uart_(log, console),
+      rtc_(log, timers, options.rtc) {
   uart_.connect(plic_.source(virt_map::kUartIrq));
+  rtc_.connect(plic_.source(virt_map::kRtcIrq));
 }
 
 Status VirtPlatform::map_everything() {
   using namespace virt_map;
   for (Status s : {map_.add_rom("boot ROM", kMromBase, kMromSize),
                    map_.add_device(kTestBase, test_),
+                   map_.add_device(kRtcBase, rtc_),
                    map_.add_device(kClintBase + clint_reg::kMsip, clint_.mswi()),
                    map_.add_device(kClintBase + clint_reg::kMtimer, clint_.mtimer()),
                    map_.add_device(kPlicBase, plic_),
@@ -102,6 +105,7 @@ void VirtPlatform::reset_devices() {
   assert(cleared && "the board's RAM region exists");
   (void)cleared;
   clint_.reset();
+  rtc_.reset();
 }
 
 }  // namespace vtime

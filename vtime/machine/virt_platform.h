@@ -1,6 +1,6 @@
 // VirtPlatform: everything of the reference board except the harts and the run
 // loop - RAM and ROM on an AddressMap, the SiFive test finisher, the CLINT, the
-// PLIC with the UART wired to source 10 - plus the boot preparation (images,
+// PLIC with the UART wired to source 10 and the goldfish RTC to source 11 - plus the boot preparation (images,
 // device tree, boot ROM). The board owns one, connects each hart's interrupt
 // inputs with connect_hart(), serves the harts' bus from bus(), reads `time`
 // from clint().mtime(), and polls the console with poll_console().
@@ -14,6 +14,7 @@
 
 #include "vtime/devices/clint.h"
 #include "vtime/devices/console_backend.h"
+#include "vtime/devices/goldfish_rtc.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/plic.h"
 #include "vtime/devices/sifive_test.h"
@@ -33,6 +34,8 @@ struct PlatformOptions {
   std::optional<std::string> mmu_type{};             // absent until the harts page
   std::string bootargs{};
   Frequency timebase = virt_map::kTimebase;
+  // The RTC's clock and its value at guest time zero (see rtc_options.h).
+  GoldfishRtc::Options rtc{.clock = ClockId::kVirtual, .start_ns = 0};
   // Extra MMIO devices the board maps itself (timer devices), described in
   // the device tree under /soc.
   std::vector<ExtraDeviceNode> extra_devices{};
@@ -69,13 +72,15 @@ class VirtPlatform {
   // Moves available console input into the UART; never blocks.
   size_t poll_console() { return uart_.poll_input(); }
 
-  // Device-side reset for a reboot: clears RAM, resets the CLINT.
+  // Device-side reset for a reboot: clears RAM, resets the CLINT and the RTC
+  // (whose counter keeps running).
   void reset_devices();
 
   AddressMap& bus() { return map_; }
   Clint& clint() { return clint_; }
   Plic& plic() { return plic_; }
   Uart16550& uart() { return uart_; }
+  GoldfishRtc& rtc() { return rtc_; }
   const PlatformOptions& options() const { return options_; }
   uint64_t dtb_address() const { return dtb_address_; }
   // The tree prepare_boot() built (empty before).
@@ -92,6 +97,7 @@ class VirtPlatform {
   Clint clint_;
   Plic plic_;
   Uart16550 uart_;
+  GoldfishRtc rtc_;
   std::vector<uint8_t> dtb_;
   uint64_t dtb_address_ = 0;
 };

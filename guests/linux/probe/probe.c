@@ -3,16 +3,18 @@
 // guest-timed busy work) and prints each figure as one key=value line between
 // "probe=start" and "probe=done", then powers the board off. Every figure is a
 // whole number computed from the guest's own clocks, so under icount with
-// sleep=off a run prints the same lines every time and tests assert them exactly.
-// Leaves out: the RTC (the board has none yet), so it prints rtc=none.
+// sleep=off a run prints the same lines every time and tests assert them exactly
+// (the RTC's lines too when its base is a fixed date on the VM clock).
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/rtc.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/reboot.h>
@@ -176,9 +178,35 @@ static void busy_loop(void) {
   put("busy_loop_ns", took);
 }
 
+static void put_date(const char* key, int year, int month, int day) {
+  printf("%s=%04d-%02d-%02d\n", key, year, month, day);
+}
+
+// The RTC as Linux reads it (/dev/rtc0's RTC_RD_TIME and sysfs since_epoch, whole
+// seconds) and CLOCK_REALTIME, which the kernel set from it at boot.
 static void wall_clock(void) {
-  printf("rtc=%s\n", access("/dev/rtc0", F_OK) == 0 ? "present" : "none");
-  put("realtime_s", now_ns(CLOCK_REALTIME) / 1000000000);
+  const int64_t realtime_s = now_ns(CLOCK_REALTIME) / 1000000000;
+  const int fd = open("/dev/rtc0", O_RDONLY);
+  struct rtc_time tm;
+  const int read_ok = fd >= 0 && ioctl(fd, RTC_RD_TIME, &tm) == 0;
+  if (fd >= 0) close(fd);
+  printf("rtc=%s\n", fd >= 0 ? "present" : "none");
+  if (read_ok) {
+    put_date("rtc_date", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+    printf("rtc_time=%02d:%02d:%02d\n", tm.tm_hour, tm.tm_min, tm.tm_sec);
+  }
+  put_file("rtc_since_epoch_s", "/sys/class/rtc/rtc0/since_epoch");
+  put_file("rtc_hctosys", "/sys/class/rtc/rtc0/hctosys");
+  put("realtime_s", realtime_s);
+  const time_t t = (time_t)realtime_s;
+  struct tm utc;
+  if (gmtime_r(&t, &utc) != NULL) put_date("realtime_date", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday);
+  FILE* f = fopen("/sys/class/rtc/rtc0/since_epoch", "r");
+  long long rtc_s = 0;
+  if (f != NULL) {
+    if (fscanf(f, "%lld", &rtc_s) == 1) put("realtime_minus_rtc_s", realtime_s - rtc_s);
+    fclose(f);
+  }
 }
 
 /* probe_long_sleep_ms=N on the kernel command line (the kernel hands it to init
