@@ -142,6 +142,15 @@ int run_command(std::span<const std::string> args) {
     return kExitBadOptions;
   }
   options.replay = request.replay;
+  if (request.replay != ReplayMode::kOff) {
+    // The RTC follows guest time under record/replay (its start is recorded);
+    // one that would read the host's clocks cannot be replayed.
+    if (!request.rtc_given) options.rtc.clock = ClockId::kVirtual;
+    if (options.rtc.clock != ClockId::kVirtual) {
+      fmt::print(stderr, "vtime run: -rtc: record and replay need clock=vm (the RTC would read the host's clock)\n");
+      return kExitBadOptions;
+    }
+  }
 
   Result<BootImages> images = gather_images(request);
   if (!images) {

@@ -279,6 +279,7 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
     const Result<RtcOptions> parsed = parse_rtc_options(rtc);
     if (!parsed) return {Error{"--rtc: " + parsed.error()}, false};
     request.rtc = *parsed;
+    request.rtc_given = true;
   }
   if (throttle_option->count() > 0) {
     const Result<int> percent = parse_throttle_percent(cpu_throttle);

@@ -50,6 +50,7 @@ struct RunRequest {
   bool pv_clockevent = false;
   bool pvclock = false;
   RtcOptions rtc;        // -rtc base=...,clock=... (QEMU syntax; default utc on the host clock)
+  bool rtc_given = false;  // -rtc was on the command line
   std::string bootargs;  // -append: the device tree's /chosen/bootargs (none when empty)
   int cpu_throttle = 0;  // --cpu-throttle: percent 1..99, 0 = off
   uint8_t escape_key = 0x01;  // --echr: the console's escape key (Ctrl-A)

@@ -135,4 +135,33 @@ void GoldfishRtc::update_irq() {
   if (irq_ != nullptr) irq_->set_level(irq_pending_ && irq_enabled_);
 }
 
+
+void GoldfishRtc::save(StateWriter& out) const {
+  out.u8(static_cast<uint8_t>(index_of(clock_)));
+  out.u64(offset_);
+  out.u64(alarm_);
+  out.u32(time_high_);
+  for (bool b : {alarm_armed_, irq_pending_, irq_enabled_}) out.boolean(b);
+  // The alarm's deadline on its own clock's time line, as a span since its epoch.
+  out.duration(guest_alarm_ ? guest_alarm_->expire_time().since_epoch() : wall_alarm_->expire_time().since_epoch());
+}
+
+void GoldfishRtc::load(StateReader& in) {
+  in.expect_equal(in.u8(), index_of(clock_), "the RTC's clock number");
+  const uint64_t offset = in.u64(), alarm = in.u64();
+  const uint32_t high = in.u32();
+  bool flags[3];
+  for (bool& b : flags) b = in.boolean();
+  const Duration due = in.duration();
+  if (!in.ok()) return;
+  offset_ = offset;
+  alarm_ = alarm;
+  time_high_ = high;
+  alarm_armed_ = flags[0];
+  irq_pending_ = flags[1];
+  irq_enabled_ = flags[2];
+  if (guest_alarm_) guest_alarm_->arm(GuestTime::from_epoch(due));
+  if (wall_alarm_) wall_alarm_->arm(WallTime::from_epoch(due));
+}
+
 }  // namespace vtime

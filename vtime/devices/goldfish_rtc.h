@@ -4,13 +4,13 @@
 // one alarm on that same clock, and a level interrupt while an alarm has fired
 // and interrupts are enabled. Every register is 32 bits; reading TIME_LOW
 // latches the counter's high half for the following TIME_HIGH read.
-// Leaves out: snapshot state (the counter is re-derived from its options).
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "vtime/state/state_stream.h"
 #include "vtime/clock/clock_id.h"
 #include "vtime/devices/guest_log.h"
 #include "vtime/devices/irq_line.h"
@@ -62,6 +62,12 @@ class GoldfishRtc final : public MmioDevice {
   // Power-on state of everything but the counter (a reboot keeps the time):
   // alarm disarmed and zero, interrupt not pending, interrupts disabled.
   void reset();
+
+  // Snapshot (docs/snapshot.md): the counter's offset from its clock, the
+  // alarm and its deadline, the latch and the interrupt state, verbatim.
+  // load() changes nothing unless all of it read cleanly.
+  void save(StateWriter& out) const;
+  void load(StateReader& in);
 
   ClockId clock() const { return clock_; }
   bool alarm_armed() const { return alarm_armed_; }

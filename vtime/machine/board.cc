@@ -41,6 +41,9 @@ Status validate_board_options(const BoardOptions& options) {
   if (options.replay != ReplayMode::kOff && options.icount.mode != IcountMode::kFixed) {
     return Error{"record and replay need icount with a fixed shift (shift=N, not auto or off)"};
   }
+  if (options.replay != ReplayMode::kOff && options.rtc.clock != ClockId::kVirtual) {
+    return Error{"record and replay need the RTC on guest time (-rtc clock=vm)"};
+  }
   if (options.cpu_throttle < 0 || options.cpu_throttle > CpuThrottle::kMaxPercent) {
     return Error{fmt::format("the CPU throttle must be 0 (off) or 1 to 99 percent, not {}",
                              options.cpu_throttle)};
@@ -66,6 +69,7 @@ Result<std::unique_ptr<Board>> Board::create(HostClock& host, ConsoleBackend& co
   for (auto& hart : p.harts) hart->invalidate_code();
   p.arm_console_polls();
   if (options.cpu_throttle > 0) p.throttle.set(options.cpu_throttle);
+  p.replay.record_rtc_base(p.platform->rtc().time_ns());
   return std::unique_ptr<Board>(new Board(std::move(parts)));
 }
 
@@ -278,6 +282,7 @@ Status Board::start_replay(std::span<const uint8_t> log) {
   Result<std::vector<ReplayEvent>> events = decode_replay_log(p_->options, log);
   if (!events) return Error{events.error()};
   p_->replay.start_replay(std::move(events).value());
+  if (const std::optional<uint64_t> rtc = p_->replay.take_rtc_base()) p_->platform->rtc().set_time_ns(*rtc);
   return ok_status();
 }
 

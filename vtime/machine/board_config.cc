@@ -21,7 +21,8 @@ BoardConfig config_of(const BoardOptions& o) {
           {"HPET (--hpet)", hpet},
           {"LAPIC timer", on_off(t.lapic_timer)},
           {"PV clock-event", on_off(t.pv_clockevent)},
-          {"pvclock", on_off(t.pvclock)}};
+          {"pvclock", on_off(t.pvclock)},
+          {"RTC clock (-rtc clock=)", std::string(clock_name(o.rtc.clock))}};
 }
 
 void save_config(const BoardConfig& config, StateWriter& out) {

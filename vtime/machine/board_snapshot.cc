@@ -37,6 +37,7 @@ std::vector<Component> components(Board::Parts& p) {
   c.push_back({"CLNT", [&v](StateWriter& o) { v.clint().save(o); }, [&v](StateReader& i) { v.clint().load(i); }});
   c.push_back({"PLIC", [&v](StateWriter& o) { v.plic().save(o); }, [&v](StateReader& i) { v.plic().load(i); }});
   c.push_back({"UART", [&v](StateWriter& o) { v.uart().save(o); }, [&v](StateReader& i) { v.uart().load(i); }});
+  c.push_back({"RTC ", [&v](StateWriter& o) { v.rtc().save(o); }, [&v](StateReader& i) { v.rtc().load(i); }});
   TimerDevices& t = *p.timer_devices;
   if (Hpet* hpet = t.hpet()) {
     c.push_back({"HPET", [hpet](StateWriter& o) { hpet->save(o); }, [hpet](StateReader& i) { hpet->load(i); }});

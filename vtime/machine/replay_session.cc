@@ -16,6 +16,7 @@ const char* name_of(ReplayEvent::Kind kind) {
     case ReplayEvent::Kind::kIdle: return "an idle advance";
     case ReplayEvent::Kind::kReset: return "a monitor reset";
     case ReplayEvent::Kind::kEnd: return "the end of the recording";
+    case ReplayEvent::Kind::kRtcBase: return "the RTC's start";
   }
   return "an event";
 }
@@ -119,6 +120,17 @@ bool ReplaySession::reset_due() {
   return true;
 }
 
+void ReplaySession::record_rtc_base(uint64_t ns) {
+  if (mode_ == ReplayMode::kRecord) record(ReplayEvent::Kind::kRtcBase, static_cast<int64_t>(ns));
+}
+
+std::optional<uint64_t> ReplaySession::take_rtc_base() {
+  if (mode_ != ReplayMode::kReplay || next_ >= events_.size() || events_[next_].kind != ReplayEvent::Kind::kRtcBase) {
+    return std::nullopt;
+  }
+  return static_cast<uint64_t>(events_[next_++].value);
+}
+
 const std::vector<ReplayEvent>& ReplaySession::finish_recording() {
   if (mode_ == ReplayMode::kRecord && (events_.empty() || events_.back().kind != ReplayEvent::Kind::kEnd)) {
     record(ReplayEvent::Kind::kEnd, 0);
@@ -182,7 +194,7 @@ Result<std::vector<ReplayEvent>> decode_replay_log(const BoardOptions& options, 
   uint64_t last_position = 0;
   for (ReplayEvent& e : events) {
     const uint8_t kind = in.u8();
-    if (kind > static_cast<uint8_t>(ReplayEvent::Kind::kEnd)) in.fail("an event kind is unknown");
+    if (kind > static_cast<uint8_t>(ReplayEvent::Kind::kRtcBase)) in.fail("an event kind is unknown");
     e = {.kind = static_cast<ReplayEvent::Kind>(kind), .position = in.u64(), .at = in.guest_time(), .value = in.i64()};
     if (in.ok() && e.position < last_position) in.fail("its events are out of order");
     if (in.ok() && e.kind == ReplayEvent::Kind::kConsoleByte && (e.value < 0 || e.value > 255)) in.fail("a console byte is out of range");

@@ -7,6 +7,7 @@
 //   instants);
 //   idle advances under sleep=on (how much VIRTUAL host time gave an idle);
 //   monitor resets (deferred to the next guest-time console poll);
+//   the RTC's value when the recording started (it runs on guest time from there);
 //   the end of the recording.
 // Recording logs what happened; replaying hands back the log and never the
 // host's input or time, and stops with one sentence naming the instruction
@@ -29,7 +30,7 @@
 namespace vtime {
 
 struct ReplayEvent {
-  enum class Kind : uint8_t { kConsoleByte, kConsoleBreak, kIdle, kReset, kEnd };
+  enum class Kind : uint8_t { kConsoleByte, kConsoleBreak, kIdle, kReset, kEnd, kRtcBase };
   Kind kind = Kind::kEnd;
   uint64_t position = 0;  // instructions retired by all harts
   GuestTime at;           // VIRTUAL at the event
@@ -69,6 +70,10 @@ class ReplaySession final : public ConsoleBackend {
   // --- Monitor resets: recorded, or due now in the replay.
   void record_reset();
   bool reset_due();
+
+  // --- The RTC's start: recorded first, and taken back before the replay runs.
+  void record_rtc_base(uint64_t ns);
+  std::optional<uint64_t> take_rtc_base();
 
   // --- The log.
   // Record: the end event at the current position, then the events.
