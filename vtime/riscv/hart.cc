@@ -229,9 +229,11 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
         if (n > 0) break;  // it starts the next block
         straddles = true;
         // The part in this page: the whole instruction must lie in one entry.
+        // Region edges are 4-byte aligned, so only a 4-byte instruction at
+        // 2 mod 4 straddles one, and its second half is the part that faults.
         const unsigned here = crosses_page ? static_cast<unsigned>(kPageSize - (pa & (kPageSize - 1))) : len;
         if (!pmp_.allows(pa, here, PageAccess::kFetch, priv_)) {
-          fault_addr = p;
+          fault_addr = p + 2;
           break;
         }
         region_end = pmp_.next_boundary(pa + len - 1);
