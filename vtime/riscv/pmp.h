@@ -3,11 +3,10 @@
 // NA4 or NAPOT, with R/W/X and the L bit. The lowest-numbered entry that
 // matches any byte of an access decides, and must hold all its bytes; S and U
 // accesses no entry matches fail once any entry is active, M accesses pass
-// (M is bound only by locked entries, and by the all-bytes rule). Leaves out Smepmp (mseccfg).
-//
-// As QEMU 7.2 does: the reserved R=0 W=1 combination is kept as written (it
-// grants writes, not reads), and while no entry is active S and U mode are
-// unrestricted.
+// (M is bound only by locked entries, and by the all-bytes rule).
+// As QEMU 7.2 does, the reserved R=0 W=1 combination is kept as written (it
+// grants writes, not reads). While no entry is active every access passes
+// (QEMU 7.2 refuses MRET to S or U then). Leaves out Smepmp (mseccfg).
 #pragma once
 
 #include <cstdint>
