@@ -32,16 +32,17 @@ Hart::Where Hart::fill_tlb(uint64_t addr, unsigned size, PageAccess access) {
     w.fault = translate(addr, access, p, w.paddr);
     if (w.fault) return w;
   }
-  if (!pmp_.allows(w.paddr, size, access, p)) {
+  const uint64_t page = w.paddr >> kPageBits;
+  const bool whole_page = pmp_.allows_page(page << kPageBits, access, p);
+  if (!whole_page && !pmp_.allows(w.paddr, size, access, p)) {
     w.fault = access == PageAccess::kWrite ? cause::kStoreAccessFault : cause::kLoadAccessFault;
     return w;
   }
-  const uint64_t page = w.paddr >> kPageBits;
   uint8_t* host = env_.host_page(page << kPageBits, access);
   if (!host) return w;
   w.host = host + (addr & (kPageSize - 1));
   // A page that PMP splits is never cached: each access checks its own bytes.
-  if (!pmp_.allows_page(page << kPageBits, access, p)) return w;
+  if (!whole_page) return w;
   // Pages holding cached code get no fast write entry: their stores must check.
   if (access == PageAccess::kWrite && blocks_.is_code_page(page)) return w;
   TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];

@@ -1,8 +1,11 @@
-// PMP entries: address decoding (TOR, NA4, NAPOT) into byte ranges, recomputed
-// on every write so that checks are a scan of at most 16 ranges, and the
-// priority rule of privileged spec §3.7.1.
+// PMP entries: address decoding (TOR, NA4, NAPOT) into byte ranges and the
+// priority rule of privileged spec §3.7.1, both evaluated on every CSR write
+// into spans with one answer each; a check then finds its span (usually the
+// one found last) and decides entry by entry only for an access that crosses
+// an entry's edge.
 #include "vtime/riscv/pmp.h"
 
+#include <algorithm>
 #include <bit>
 
 namespace vtime::riscv {
@@ -70,6 +73,7 @@ void Pmp::update_ranges() {
     range_[i] = r;
     if (a_field(cfg_[i]) != pmpcfg::kOff) active_ |= 1u << i;
   }
+  update_spans();
 }
 
 bool Pmp::decide(uint64_t first, uint64_t last, PageAccess access, Priv p) const {
@@ -85,23 +89,58 @@ bool Pmp::decide(uint64_t first, uint64_t last, PageAccess access, Priv p) const
   return p == Priv::kMachine;
 }
 
-bool Pmp::allows(uint64_t paddr, unsigned size, PageAccess access, Priv p) const {
-  return decide(paddr, paddr + size - 1, access, p);
-}
-
-bool Pmp::allows_page(uint64_t page_paddr, PageAccess access, Priv p) const {
-  return decide(page_paddr, page_paddr + kPageSize - 1, access, p);
-}
-
-uint64_t Pmp::next_boundary(uint64_t paddr) const {
-  uint64_t next = ~uint64_t{0};
+void Pmp::update_spans() {
+  std::array<uint64_t, 2 * kEntries + 1> cuts{};
+  unsigned n = 0;
+  cuts[n++] = 0;
   for (uint32_t set = active_; set != 0; set &= set - 1) {
     const Range& r = range_[std::countr_zero(set)];
     if (r.empty()) continue;
-    if (r.first > paddr && r.first < next) next = r.first;
-    if (r.last >= paddr && r.last != ~uint64_t{0} && r.last + 1 < next) next = r.last + 1;
+    cuts[n++] = r.first;
+    if (r.last != ~uint64_t{0}) cuts[n++] = r.last + 1;
   }
-  return next;
+  std::sort(cuts.begin(), cuts.begin() + n);
+  span_count_ = static_cast<unsigned>(std::unique(cuts.begin(), cuts.begin() + n) - cuts.begin());
+  last_span_ = 0;
+  for (unsigned i = 0; i < span_count_; ++i) {
+    Span& s = spans_[i];
+    s = {.first = cuts[i], .allowed = 0};
+    for (Priv p : {Priv::kUser, Priv::kSupervisor, Priv::kMachine}) {
+      for (PageAccess a : {PageAccess::kRead, PageAccess::kWrite, PageAccess::kFetch}) {
+        if (decide(s.first, s.first, a, p)) s.allowed = static_cast<uint16_t>(s.allowed | bit(a, p));
+      }
+    }
+  }
+}
+
+const Pmp::Span& Pmp::span_at(uint64_t addr, uint64_t& last) const {
+  last = span_last(last_span_);
+  if (addr >= spans_[last_span_].first && addr <= last) return spans_[last_span_];
+  const Span* end = spans_.data() + span_count_;
+  const Span* next = std::upper_bound(spans_.data(), end, addr,
+                                      [](uint64_t a, const Span& s) { return a < s.first; });
+  last_span_ = static_cast<unsigned>(next - spans_.data()) - 1;  // spans_[0].first is 0
+  last = span_last(last_span_);
+  return spans_[last_span_];
+}
+
+bool Pmp::allows_in_span(uint64_t first, uint64_t last, PageAccess access, Priv p) const {
+  uint64_t span_last = 0;
+  const Span& s = span_at(first, span_last);
+  if (last <= span_last) return (s.allowed & bit(access, p)) != 0;
+  return decide(first, last, access, p);  // crosses an entry's edge
+}
+
+bool Pmp::allows_page_slow(uint64_t page_paddr, PageAccess access, Priv p) const {
+  uint64_t span_last = 0;
+  const Span& s = span_at(page_paddr, span_last);
+  return page_paddr + kPageSize - 1 <= span_last && (s.allowed & bit(access, p)) != 0;
+}
+
+uint64_t Pmp::next_boundary(uint64_t paddr) const {
+  uint64_t span_last = 0;
+  span_at(paddr, span_last);
+  return span_last == ~uint64_t{0} ? span_last : span_last + 1;
 }
 
 }  // namespace vtime::riscv

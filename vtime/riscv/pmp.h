@@ -9,6 +9,7 @@
 // (QEMU 7.2 refuses MRET to S or U then). Leaves out Smepmp (mseccfg).
 #pragma once
 
+#include <array>
 #include <cstdint>
 
 #include "vtime/riscv/csr.h"
@@ -43,11 +44,23 @@ class Pmp {
   void write_addr(unsigned i, uint64_t value);
 
   // Whether an access of `size` bytes at `paddr` is allowed at privilege `p`.
-  bool allows(uint64_t paddr, unsigned size, PageAccess access, Priv p) const;
+  bool allows(uint64_t paddr, unsigned size, PageAccess access, Priv p) const {
+    if (active_ == 0) return true;
+    const Span& s = spans_[last_span_];
+    if (paddr >= s.first && paddr + size - 1 <= span_last(last_span_)) return (s.allowed & bit(access, p)) != 0;
+    return allows_in_span(paddr, paddr + size - 1, access, p);
+  }
   // Whether every access inside the 4 KiB page at `page_paddr` is allowed, so
-  // that a translation of it may be cached. False when the page is split
-  // between entries even if the access at hand would pass.
-  bool allows_page(uint64_t page_paddr, PageAccess access, Priv p) const;
+  // that a translation of it may be cached. False when an entry's edge falls
+  // inside the page, even if the access at hand would pass.
+  bool allows_page(uint64_t page_paddr, PageAccess access, Priv p) const {
+    if (active_ == 0) return true;
+    const Span& s = spans_[last_span_];
+    if (page_paddr >= s.first && page_paddr + kPageSize - 1 <= span_last(last_span_)) {
+      return (s.allowed & bit(access, p)) != 0;
+    }
+    return allows_page_slow(page_paddr, access, p);
+  }
   // Whether any entry is active; while none is, every access is allowed.
   bool active() const { return active_ != 0; }
   // The lowest start or end of an active entry's range above `paddr`
@@ -59,9 +72,38 @@ class Pmp {
     uint64_t first = 1, last = 0;  // inclusive; first > last: matches nothing
     bool empty() const { return first > last; }
   };
-  // Whether an access to the bytes [first, last] at `p` is allowed.
+  // Whether an access to the bytes [first, last] at `p` is allowed: the
+  // priority rule, entry by entry.
   bool decide(uint64_t first, uint64_t last, PageAccess access, Priv p) const;
+  // The same through the spans (below), falling back to decide() for an
+  // access that crosses a span's end.
+  bool allows_in_span(uint64_t first, uint64_t last, PageAccess access, Priv p) const;
   void update_ranges();
+  void update_spans();
+
+  // The address space cut at every active entry's start and end into spans
+  // inside which no entry begins or ends, so one answer holds for every
+  // access inside a span: checks are a search of at most 33 spans, decided
+  // once per CSR write. `allowed` has bit 3 * level + access (level 0 U,
+  // 1 S, 2 M).
+  struct Span {
+    uint64_t first = 0;  // the span runs up to the next span's first - 1
+    uint16_t allowed = 0;
+  };
+  static uint16_t bit(PageAccess access, Priv p) {
+    const unsigned level = p == Priv::kMachine ? 2 : static_cast<unsigned>(p);
+    return static_cast<uint16_t>(1u << (3 * level + static_cast<unsigned>(access)));
+  }
+  bool allows_page_slow(uint64_t page_paddr, PageAccess access, Priv p) const;
+  // The span holding `addr`; `last` gets its last byte. Tries the span found
+  // last time first: walks and refills mostly stay in one (all of RAM).
+  const Span& span_at(uint64_t addr, uint64_t& last) const;
+  uint64_t span_last(unsigned i) const {
+    return i + 1 < span_count_ ? spans_[i + 1].first - 1 : ~uint64_t{0};
+  }
+  std::array<Span, 2 * kEntries + 1> spans_{};
+  unsigned span_count_ = 1;
+  mutable unsigned last_span_ = 0;
 
   uint8_t cfg_[kEntries] = {};
   uint64_t addr_[kEntries] = {};

@@ -142,13 +142,12 @@ bool Hart::fetch_paddr(uint64_t& paddr) {
   }
   // The first parcel; the block builder checks an instruction that straddles
   // into another PMP region, and keeps every other one in this region.
-  if (!pmp_.allows(paddr, 2, PageAccess::kFetch, priv_)) {
+  const bool whole_page = pmp_.allows_page(paddr & ~(kPageSize - 1), PageAccess::kFetch, priv_);
+  if (!whole_page && !pmp_.allows(paddr, 2, PageAccess::kFetch, priv_)) {
     take_trap(cause::kInsnAccessFault, pc_, pc_);
     return false;
   }
-  if (pmp_.allows_page(paddr & ~(kPageSize - 1), PageAccess::kFetch, priv_)) {
-    e = {pc_ >> kPageBits, nullptr, paddr >> kPageBits};
-  }
+  if (whole_page) e = {pc_ >> kPageBits, nullptr, paddr >> kPageBits};
   return true;
 }
 
