@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
+
 namespace vtime::riscv {
 namespace {
 
@@ -114,6 +116,28 @@ TEST(Pmp, NextBoundaryIsTheNearestRangeEdgeAbove) {
   EXPECT_EQ(pmp.next_boundary(0x2000), 0x3000u);
   EXPECT_EQ(pmp.next_boundary(0x9000), 0x20000u);
   EXPECT_EQ(pmp.next_boundary(0x20000), ~uint64_t{0});
+}
+
+TEST(Pmp, EdgeOfAnEntryShadowedByALowerOneDoesNotSplitItsAccesses) {
+  // E0 NAPOT [0x2000, 0x4000) RW decides before E1's NA4 at 0x3000.
+  Pmp pmp;
+  pmp.write_addr(0, napot_addr(0x2000, 0x2000));
+  pmp.write_addr(1, 0x3000 >> 2);
+  set_cfg(pmp, 0, napot_cfg(kR | kW));
+  set_cfg(pmp, 1, na4_cfg(0));
+  EXPECT_TRUE(pmp.allows(0x2ffc, 8, A::kWrite, P::kUser));
+  EXPECT_TRUE(pmp.allows(0x3000, 4, A::kWrite, P::kUser));
+  EXPECT_FALSE(pmp.allows(0x3ffc, 8, A::kRead, P::kUser));  // leaves E0
+  EXPECT_TRUE(pmp.allows_page(0x2000, A::kWrite, P::kUser));
+  EXPECT_FALSE(pmp.allows_page(0x3000, A::kWrite, P::kUser)) << "conservative: an edge inside";
+}
+
+TEST(Pmp, AnswersDoNotDependOnTheOrderOfQuestions) {
+  const Pmp pmp = example();
+  for (auto it = std::rbegin(kCases); it != std::rend(kCases); ++it) {
+    EXPECT_EQ(pmp.allows(it->addr, it->size, it->access, it->priv), it->allowed) << it->what;
+    EXPECT_TRUE(pmp.allows(0x6000, 4, A::kRead, P::kUser));
+  }
 }
 
 TEST(Pmp, TorWithBaseAtOrAboveItsTopMatchesNothing) {
