@@ -174,15 +174,16 @@ static void test_matching(void) {
   probe("S store next to NA4 (TOR RWX)", RT_MODE_S, s_store32, P(0) + 0x104, 0);
   probe("S store before NA4 (TOR RWX)", RT_MODE_S, s_store32, P(0) + 0xfc, 0);
   probe("S load64 half in NA4", RT_MODE_S, s_load64, P(0) + 0x100, CAUSE_LOAD_ACCESS);
-  probe("S load64 half in NA4, from below", RT_MODE_S, s_load64, P(0) + 0xf8, 0);
-  probe("S load64 over NA4 end", RT_MODE_S, s_load64, P(0) + 0x108, 0);
+  probe("S load64 misaligned, NA4 and below", RT_MODE_S, s_load64, P(0) + 0xfc, CAUSE_LOAD_ACCESS);
+  probe("S load64 just below NA4", RT_MODE_S, s_load64, P(0) + 0xf8, 0);
+  probe("S load64 just above NA4", RT_MODE_S, s_load64, P(0) + 0x108, 0);
   probe("S store TOR RW", RT_MODE_S, s_store32, P(1), 0);
   probe("S load TOR RW end", RT_MODE_S, s_load32, P(1) + 0xffc, 0);
   probe("U load TOR RW", RT_MODE_U, s_load32, P(1) + 0x800, 0);
   probe("S load NAPOT R", RT_MODE_S, s_load32, P(2) + 0x10, 0);
   probe("S store NAPOT R", RT_MODE_S, s_store32, P(2) + 0x10, CAUSE_STORE_ACCESS);
   probe("U store NAPOT R", RT_MODE_U, s_store32, P(2) + 0xffc, CAUSE_STORE_ACCESS);
-  probe("M store NAPOT R (not locked)", RT_MODE_S, s_load32, P(2), 0);
+  probe("S load NAPOT R start", RT_MODE_S, s_load32, P(2), 0);
   probe_m("M store NAPOT R (not locked)", s_store32, P(2) + 0x20, 0);
   probe("S load unmatched", RT_MODE_S, s_load32, P(7) + 0x40, CAUSE_LOAD_ACCESS);
   probe("U store unmatched", RT_MODE_U, s_store32, P(7), CAUSE_STORE_ACCESS);
@@ -291,7 +292,7 @@ static void test_w_only_and_lock(void) {
   CHECK_EQ("pmpaddr2 (locked) kept", csr_read(pmpaddr2), a2);
   CHECK_EQ("pmpaddr1 (below a locked TOR) kept", csr_read(pmpaddr1), a1);
   probe_m("M store locked R, after the writes", s_store32, P(5) + 0x30, CAUSE_STORE_ACCESS);
-  probe("S load NA4 region after entry 0 OFF", RT_MODE_S, s_store32, P(0) + 0x100, 0);
+  probe("S store where NA4 was, entry 0 OFF", RT_MODE_S, s_store32, P(0) + 0x100, 0);
   rt_check_group_end();
 }
 
@@ -302,7 +303,8 @@ static void test_hpm(void) {
   CHECK_EQ("hpmcounter3 in M", csr_read(hpmcounter3), 0);
   csr_write(mcounteren, ~0ull);
   /* mcounteren is a 32-bit register (QEMU keeps 64 bits). */
-  rt_printf("mcounteren after writing ~0, bits 31:0 = 0x%lx\n", (unsigned long)(csr_read(mcounteren) & 0xffffffff));
+  rt_printf("mcounteren after writing ~0, bits 31:0 = 0x%lx\n",
+            (unsigned long)(csr_read(mcounteren) & 0xffffffff));
   rt_expect_trap(0);
   uint64_t v = rt_run_lower(RT_MODE_S, s_hpmcounter3, 0);
   rt_trap_record t = rt_expect_trap_end();

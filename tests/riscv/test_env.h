@@ -110,7 +110,9 @@ inline uint64_t pmp_boot_length(std::initializer_list<uint64_t> addrs) { return 
 inline void pmp_boot(Rig& rig, std::initializer_list<uint64_t> addrs, uint64_t cfg0, Priv mode,
                      uint64_t entry) {
   constexpr unsigned kT1 = 6, kS2 = 18;
-  auto ld_t1 = [](unsigned slot) { return (8 * slot << 20) | (kS2 << 15) | (3u << 12) | (kT1 << 7) | 0x03; };
+  auto ld_t1 = [](unsigned slot) {  // ld t1, 8*slot(s2)
+    return (8 * slot << 20) | (kS2 << 15) | (3u << 12) | (kT1 << 7) | 0x03;
+  };
   auto csrw_t1 = [](uint32_t csr) { return (csr << 20) | (kT1 << 15) | (1u << 12) | 0x73; };
   std::vector<uint32_t> code;
   std::vector<uint64_t> table = addrs;

@@ -231,7 +231,8 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
         // The part in this page: the whole instruction must lie in one entry.
         // Region edges are 4-byte aligned, so only a 4-byte instruction at
         // 2 mod 4 straddles one, and its second half is the part that faults.
-        const unsigned here = crosses_page ? static_cast<unsigned>(kPageSize - (pa & (kPageSize - 1))) : len;
+        const auto here =
+            crosses_page ? static_cast<unsigned>(kPageSize - (pa & (kPageSize - 1))) : len;
         if (!pmp_.allows(pa, here, PageAccess::kFetch, priv_)) {
           fault_addr = p + 2;
           break;

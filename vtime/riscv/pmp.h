@@ -47,7 +47,9 @@ class Pmp {
   bool allows(uint64_t paddr, unsigned size, PageAccess access, Priv p) const {
     if (active_ == 0) return true;
     const Span& s = spans_[last_span_];
-    if (paddr >= s.first && paddr + size - 1 <= span_last(last_span_)) return (s.allowed & bit(access, p)) != 0;
+    if (paddr >= s.first && paddr + size - 1 <= span_last(last_span_)) {
+      return (s.allowed & bit(access, p)) != 0;
+    }
     return allows_in_span(paddr, paddr + size - 1, access, p);
   }
   // Whether every access inside the 4 KiB page at `page_paddr` is allowed, so
