@@ -566,7 +566,7 @@ static void test_sstc(void) {
 
 int guest_main(void) {
   rt_printf("smode: delegation, sstatus/sie/sip, sret, counters, Sstc\n");
-  /* U mode needs a PMP entry on boards with PMP (QEMU); ours accepts and ignores it. */
+  /* S and U mode need an active PMP entry on QEMU (MRET to them is illegal without one). */
   csr_write(pmpaddr0, ~0ull);
   csr_write(pmpcfg0, 0x1f);
   clint_disarm(0); /* mtimecmp resets to 0: MTIP would be pending */

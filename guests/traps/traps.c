@@ -192,7 +192,7 @@ static uint64_t* user_sp(void) { return user_stack + 512; }
 
 static void test_user_mode(void) {
   rt_check_group("user mode");
-  /* U mode needs a PMP entry on boards with PMP; a board without it may trap. */
+  /* U mode needs an active PMP entry on QEMU; a board without PMP may trap. */
   rt_expect_trap(0);
   csr_write(pmpaddr0, ~0ull);
   rt_expect_trap_end();

@@ -151,6 +151,17 @@ TEST(Plic, SourceZeroIsHardwiredOff) {
   EXPECT_EQ(f.log.count(), 1u);
 }
 
+// QEMU 7.2's device tree announces riscv,ndev = 96, so Linux programs source 96
+// at boot: its priority and enable bit do not exist (guest errors, no effect).
+TEST(Plic, SourceNinetySixIsAGuestErrorReadingZero) {
+  Fixture f;
+  f.wr(kPriority + 4 * 96, 1);
+  EXPECT_EQ(f.rd(kPriority + 4 * 96), 0u);
+  f.wr(kEnable + 4 * 3, 1);
+  EXPECT_EQ(f.rd(kEnable + 4 * 3), 0u);
+  EXPECT_EQ(f.log.count(), 3u);  // the priority read is not one: reserved ids read 0
+}
+
 TEST(Plic, PendingBitmapIsReadOnly) {
   Fixture f;
   f.wr(kPending, 0xffff'ffff);

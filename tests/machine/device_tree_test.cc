@@ -87,7 +87,7 @@ TEST(DeviceTree, WiresClintSoftwareAndTimerInterruptsToEveryHart) {
 TEST(DeviceTree, WiresPlicMachineThenSupervisorContextsPerHart) {
   Tree t = build(two_harts());
   const char* plic = "/soc/plic@c000000";
-  EXPECT_EQ(t.cells(plic, "riscv,ndev"), std::vector<uint32_t>{95});
+  EXPECT_EQ(t.cells(plic, "riscv,ndev"), std::vector<uint32_t>{96});
   EXPECT_EQ(t.cells(plic, "interrupts-extended"), (std::vector<uint32_t>{1, 11, 1, 9, 2, 11, 2, 9}));
   EXPECT_EQ(t.cells(plic, "reg"), (std::vector<uint32_t>{0, 0x0c00'0000, 0, 0x60'0000}));
   EXPECT_EQ(t.cells(plic, "phandle"), std::vector<uint32_t>{dt_phandle::kPlic});

@@ -126,11 +126,74 @@ TEST(Csr, MipMachineBitsAreDrivenByTheBoardOnly) {
   EXPECT_EQ(trap_cause(rig), 0u);
 }
 
-TEST(Csr, PmpRegistersAreAcceptedAndReadZero) {
+// CSR instructions on t1 / a0 by CSR number.
+constexpr uint32_t csrw_t1(uint32_t csr) { return (csr << 20) | (kT1 << 15) | (1u << 12) | 0x73; }
+constexpr uint32_t csrr_a0(uint32_t csr) { return (csr << 20) | (2u << 12) | (kA0 << 7) | 0x73; }
+static_assert(csrw_t1(csr::kPmpcfg0) == 0x3a031073);  // csrw pmpcfg0, t1
+static_assert(csrr_a0(csr::kPmpaddr0) == 0x3b002573);  // csrr a0, pmpaddr0
+
+// Writes `value` to `csr` and reads it back into a0 (M mode).
+uint64_t write_then_read(uint16_t csr, uint64_t value) {
   Rig rig;
-  run_machine(rig, {0x3a031073 /* csrw pmpcfg0, t1 */, 0x3b002573 /* csrr a0, pmpaddr0 */}, 0x1f);
+  run_machine(rig, {csrw_t1(csr), csrr_a0(csr)}, value);
+  EXPECT_EQ(trap_cause(rig), 0u) << "csr " << csr;
+  return rig.hart.reg(kA0);
+}
+
+TEST(Csr, PmpcfgKeepsItsFieldsAndReadsReservedBitsAsZero) {
+  EXPECT_EQ(write_then_read(csr::kPmpcfg0, 0x1f), 0x1fu);
+  EXPECT_EQ(write_then_read(csr::kPmpcfg0, 0xff7f), 0x9f1fu);  // bits 5-6 of each entry read 0
+  EXPECT_EQ(write_then_read(csr::kPmpcfg0 + 2, 0x1a), 0x1au);  // W without R is kept (QEMU 7.2)
+}
+
+TEST(Csr, PmpaddrKeepsAddressBitsFiftyFiveToTwo) {
+  EXPECT_EQ(write_then_read(csr::kPmpaddr0, ~uint64_t{0}), 0x003f'ffff'ffff'ffffu);
+  EXPECT_EQ(write_then_read(csr::kPmpaddr0 + 15, 0x2000'0400), 0x2000'0400u);
+}
+
+TEST(Csr, OddPmpcfgRegistersAreIllegalOnRv64) {
+  Rig rig;
+  run_machine(rig, {csrr_a0(csr::kPmpcfg0 + 1)});
+  EXPECT_EQ(trap_cause(rig), cause::kIllegalInsn);
+  Rig rig2;
+  run_machine(rig2, {csrw_t1(csr::kPmpcfg0 + 3)}, 0x1f);
+  EXPECT_EQ(trap_cause(rig2), cause::kIllegalInsn);
+}
+
+TEST(Csr, PmpEntriesSixteenToSixtyThreeReadZeroAndIgnoreWrites) {
+  EXPECT_EQ(write_then_read(csr::kPmpcfg0 + 4, 0x1f), 0u);
+  EXPECT_EQ(write_then_read(csr::kPmpcfg15 - 1, 0x1f), 0u);
+  EXPECT_EQ(write_then_read(csr::kPmpaddr0 + 16, 0x1234), 0u);
+  EXPECT_EQ(write_then_read(csr::kPmpaddr63, 0x1234), 0u);
+}
+
+TEST(Csr, LockedPmpEntryIgnoresLaterWrites) {
+  Rig rig;
+  // pmpcfg0 = entry 0 NAPOT R, locked; then try to clear it and its address.
+  rig.hart.set_reg(7, 0);
+  run_machine(rig, {csrw_t1(csr::kPmpaddr0), csrw_t1(csr::kPmpcfg0),
+                    (csr::kPmpcfg0 << 20) | (7u << 15) | (1u << 12) | 0x73 /* csrw pmpcfg0, t2 */,
+                    (csr::kPmpaddr0 << 20) | (7u << 15) | (1u << 12) | 0x73 /* csrw pmpaddr0, t2 */,
+                    csrr_a0(csr::kPmpcfg0)},
+              0x99);
+  EXPECT_EQ(trap_cause(rig), 0u);
+  EXPECT_EQ(rig.hart.reg(kA0), 0x99u);
+}
+
+TEST(Csr, HpmCountersAndEventsReadZeroAndIgnoreWrites) {
+  EXPECT_EQ(write_then_read(csr::kMhpmcounter3, 1234), 0u);
+  EXPECT_EQ(write_then_read(csr::kMhpmcounter31, 1234), 0u);
+  EXPECT_EQ(write_then_read(csr::kMhpmevent3, 1), 0u);
+  EXPECT_EQ(write_then_read(csr::kMhpmevent31, 1), 0u);
+  Rig rig;
+  run_machine(rig, {csrr_a0(csr::kHpmcounter31)});
   EXPECT_EQ(trap_cause(rig), 0u);
   EXPECT_EQ(rig.hart.reg(kA0), 0u);
+}
+
+TEST(Csr, CounterEnablesHoldThirtyTwoBits) {
+  EXPECT_EQ(write_then_read(csr::kMcounteren, ~uint64_t{0}), 0xffff'ffffu);
+  EXPECT_EQ(write_then_read(csr::kScounteren, ~uint64_t{0}), 0xffff'ffffu);
 }
 
 // Enters U mode at kRamBase + 0x40 with mcounteren = `counteren` and
@@ -164,6 +227,19 @@ TEST(Csr, UserModeCountersFollowMcounteren) {
   Rig no_s_time;  // U mode needs the scounteren bit as well
   run_user(no_s_time, 0x7, {0xc0102673 /* csrr a2, time */}, 0x5);
   EXPECT_EQ(trap_cause(no_s_time), cause::kIllegalInsn);
+}
+
+TEST(Csr, UserModeHpmCountersFollowTheirEnableBits) {
+  Rig allowed;
+  run_user(allowed, 0x8000'0008, {csrr_a0(csr::kHpmcounter3), csrr_a0(csr::kHpmcounter31)});
+  EXPECT_EQ(trap_cause(allowed), 0u);
+  EXPECT_EQ(allowed.hart.reg(kA0), 0u);
+  Rig no_m;
+  run_user(no_m, 0x7, {csrr_a0(csr::kHpmcounter3)}, 0x8);
+  EXPECT_EQ(trap_cause(no_m), cause::kIllegalInsn);
+  Rig no_s;
+  run_user(no_s, 0x8000'0000, {csrr_a0(csr::kHpmcounter31)}, 0);
+  EXPECT_EQ(trap_cause(no_s), cause::kIllegalInsn);
 }
 
 TEST(Csr, UserModeCannotTouchMachineRegisters) {

@@ -1,6 +1,7 @@
 // The run loop: exact budgets, block caching, instruction-exact sync before
 // device accesses and time reads, exit requests, budget shrinking, code
-// invalidation, and the guard against trap loops.
+// invalidation, the guard against trap loops, and PMP on instruction fetch
+// (blocks end where a PMP region does and are checked again at each privilege).
 #include "vtime/riscv/hart.h"
 
 #include <gtest/gtest.h>
@@ -375,6 +376,48 @@ TEST(Hart, StopsWhenTheGuestIsStuckTakingTraps) {
   EXPECT_EQ(r.executed, 0u);
   EXPECT_EQ(r.reason, StopReason::kTrapLoop);
   EXPECT_EQ(rig.hart.csrs().mcause, cause::kInsnAccessFault);
+}
+
+constexpr uint64_t kLowCode = kRamBase + 0x400;
+constexpr uint64_t kCfgTorRwx = 0x0f, kCfgNapotRw = 0x1b, kCfgNapotRwx = 0x1f;
+
+TEST(Hart, PmpEndsABlockWhereExecutionStopsBeingAllowed) {
+  // E0: TOR [0, kLowCode + 8) RWX; E1: everything else RW.
+  Rig rig;
+  pmp_boot(rig, {(kLowCode + 8) >> 2, ~uint64_t{0}}, kCfgTorRwx | kCfgNapotRw << 8, Priv::kSupervisor,
+           kLowCode);
+  rig.env.put_words(kLowCode, {0x00150513, 0x00150513, 0x00150513});  // addi a0, a0, 1 (x3)
+  const RunResult r = rig.hart.run(pmp_boot_length({0, 0}) + 3);
+  EXPECT_EQ(rig.hart.reg(kA0), 2u);
+  EXPECT_EQ(rig.hart.csrs().mcause, cause::kInsnAccessFault);
+  EXPECT_EQ(rig.hart.csrs().mtval, kLowCode + 8);
+  EXPECT_EQ(rig.hart.csrs().mepc, kLowCode + 8);
+  EXPECT_EQ(r.executed, pmp_boot_length({0, 0}) + 2 + 1);  // and one nop at the vector
+}
+
+TEST(Hart, PmpFaultsAnInstructionStraddlingTwoEntriesEvenIfBothAllowIt) {
+  Rig rig;
+  pmp_boot(rig, {(kLowCode + 8) >> 2, ~uint64_t{0}}, kCfgTorRwx | kCfgNapotRwx << 8,
+           Priv::kSupervisor, kLowCode);
+  // c.nop at +0, +2, +4, then a 4-byte nop at +6 whose second half is in E1.
+  rig.env.put_words(kLowCode, {0x00010001, 0x00130001, 0x00000000});
+  rig.hart.run(pmp_boot_length({0, 0}) + 4);
+  EXPECT_EQ(rig.hart.csrs().mcause, cause::kInsnAccessFault);
+  EXPECT_EQ(rig.hart.csrs().mtval, kLowCode + 8);
+  EXPECT_EQ(rig.hart.csrs().mepc, kLowCode + 6);
+}
+
+TEST(Hart, BlockRunInMachineModeIsCheckedAgainInUserMode) {
+  // The code page is RW only: M runs it (the entry is not locked), then its
+  // MRET returns to U (MPP became U at the first MRET) at the same pc.
+  Rig rig;
+  pmp_boot(rig, {(kRamBase >> 2) | 0x1ff}, kCfgNapotRw, Priv::kMachine, kLowCode);
+  rig.env.put_words(kLowCode, {0x00150513 /* addi a0, a0, 1 */, 0x30200073 /* mret */});
+  rig.hart.run(pmp_boot_length({0}) + 3);
+  EXPECT_EQ(rig.hart.reg(kA0), 1u);
+  EXPECT_EQ(rig.hart.csrs().mcause, cause::kInsnAccessFault);
+  EXPECT_EQ(rig.hart.csrs().mtval, kLowCode);
+  EXPECT_EQ(rig.hart.priv(), Priv::kMachine);
 }
 
 }  // namespace

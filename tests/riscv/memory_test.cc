@@ -1,6 +1,7 @@
 // Data memory: faults and their mtval, misaligned accesses (emulated in RAM,
 // trapping on devices and for atomics), LR/SC reservations, AMOs on devices,
-// and read-only pages.
+// read-only pages, and PMP checks on data accesses (the TLB never hides a
+// PMP change or a privilege change).
 #include <gtest/gtest.h>
 
 #include "tests/riscv/test_env.h"
@@ -164,6 +165,83 @@ TEST(Memory, AmoOnAnInvalidPageIsAStorePageFaultAndLrALoadPageFault) {
           0x1002b52f /* lr.d a0, (t0) */}, 0x4010);
   EXPECT_EQ(lr.mcause(), cause::kLoadPageFault);
   EXPECT_EQ(lr.mtval(), 0x4010u);
+}
+
+// PMP: S/U code at kLowCode with a3 = the address under test, a1 = a value.
+constexpr uint64_t kLowCode = kRamBase + 0x400;
+constexpr uint64_t kAllNapot = ~uint64_t{0};  // pmpaddr covering everything
+constexpr uint64_t napot(uint64_t base, uint64_t size) { return (base >> 2) | ((size >> 3) - 1); }
+constexpr uint64_t kCfgNapotR = 0x19, kCfgNapotNone = 0x18, kCfgNapotRwx = 0x1f, kCfgNa4R = 0x11;
+constexpr uint32_t kLdA0A3 = 0x0006b503;    // ld a0, 0(a3)
+constexpr uint32_t kSdA1A3 = 0x00b6b023;    // sd a1, 0(a3)
+constexpr uint32_t kSwA1A3 = 0x00b6a023;    // sw a1, 0(a3)
+constexpr uint32_t kSwA1A3At4 = 0x00b6a223; // sw a1, 4(a3)
+constexpr uint32_t kMret = 0x30200073;
+
+struct PmpRig : Rig {
+  PmpRig(std::initializer_list<uint64_t> addrs, uint64_t cfg0, Priv mode,
+         std::initializer_list<uint32_t> code, uint64_t a3) : boot(pmp_boot_length(addrs)) {
+    pmp_boot(*this, addrs, cfg0, mode, kLowCode);
+    env.put_words(kLowCode, code);
+    hart.set_reg(kA3, a3);
+    hart.set_reg(kA1, 0x1122334455667788);
+  }
+  uint64_t mcause() const { return hart.csrs().mcause; }
+  uint64_t mtval() const { return hart.csrs().mtval; }
+  uint64_t mepc() const { return hart.csrs().mepc; }
+  uint64_t boot;
+};
+
+TEST(Memory, PmpLetsSupervisorReadButNotWriteAReadOnlyEntry) {
+  PmpRig rig({napot(kData, kPageSize), kAllNapot}, kCfgNapotR | kCfgNapotRwx << 8, Priv::kSupervisor,
+             {kLdA0A3, kSdA1A3}, kData);
+  rig.env.put(kData, 8, 42);
+  rig.hart.run(rig.boot + 2);
+  EXPECT_EQ(rig.hart.reg(kA0), 42u);
+  EXPECT_EQ(rig.mcause(), cause::kStoreAccessFault);
+  EXPECT_EQ(rig.mtval(), kData);
+  EXPECT_EQ(rig.mepc(), kLowCode + 4);
+  EXPECT_EQ(rig.env.get(kData, 8), 42u);
+}
+
+TEST(Memory, MachineStoreDoesNotOpenThePageToUserMode) {
+  // M stores (allowed: the entry is not locked), then MRETs to U (MPP became
+  // U at the first MRET), which runs the same store.
+  PmpRig rig({napot(kData, kPageSize), kAllNapot}, kCfgNapotR | kCfgNapotRwx << 8, Priv::kMachine,
+             {kSdA1A3, kMret}, kData);
+  rig.hart.run(rig.boot + 3);
+  EXPECT_EQ(rig.env.get(kData, 8), 0x1122334455667788u);
+  EXPECT_EQ(rig.mcause(), cause::kStoreAccessFault);
+  EXPECT_EQ(rig.mtval(), kData);
+  EXPECT_EQ((rig.hart.csrs().mstatus & mstatus::kMpp) >> mstatus::kMppShift, 0u) << "from U";
+}
+
+TEST(Memory, PageSplitByPmpIsCheckedOnEveryAccess) {
+  PmpRig rig({(kData + 0x100) >> 2, kAllNapot}, kCfgNa4R | kCfgNapotRwx << 8, Priv::kSupervisor,
+             {kSwA1A3At4, kSwA1A3}, kData + 0x100);
+  rig.hart.run(rig.boot + 2);
+  EXPECT_EQ(rig.env.get(kData + 0x104, 4), 0x55667788u);
+  EXPECT_EQ(rig.mcause(), cause::kStoreAccessFault);
+  EXPECT_EQ(rig.mtval(), kData + 0x100);
+}
+
+TEST(Memory, PmpIsCheckedBeforeADeviceSeesTheAccess) {
+  PmpRig rig({napot(kDevice, kPageSize), kAllNapot}, kCfgNapotNone | kCfgNapotRwx << 8,
+             Priv::kSupervisor, {kLdA0A3}, kDevice + 8);
+  rig.hart.run(rig.boot + 1);
+  EXPECT_EQ(rig.mcause(), cause::kLoadAccessFault);
+  EXPECT_EQ(rig.mtval(), kDevice + 8);
+  EXPECT_TRUE(rig.env.accesses.empty());
+}
+
+TEST(Memory, LockingAnEntryBindsMachineModeFromTheNextAccess) {
+  PmpRig rig({napot(kData, kPageSize)}, kCfgNapotR, Priv::kMachine,
+             {kSdA1A3, 0x3a039073 /* csrw pmpcfg0, t2 */, kSdA1A3}, kData);
+  rig.hart.set_reg(7, kCfgNapotR | 0x80);
+  rig.hart.run(rig.boot + 3);
+  EXPECT_EQ(rig.mcause(), cause::kStoreAccessFault);
+  EXPECT_EQ(rig.mepc(), kLowCode + 8);
+  EXPECT_EQ(rig.env.get(kData, 8), 0x1122334455667788u);  // the first store went through
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <functional>
 #include <initializer_list>
+#include <utility>
 #include <vector>
 
 #include "vtime/riscv/hart.h"
@@ -98,5 +99,44 @@ struct Rig {
   TestEnv env;
   Hart hart{env, {.hart_id = 0, .reset_pc = kRamBase}};
 };
+
+// PMP tests: boot code at kRamBase that points mtvec at kPmpVector (nops),
+// writes pmpaddr0..n-1 = `addrs` and pmpcfg0 = `cfg0` (values from a table at
+// kPmpTable), then MRETs to `entry` in `mode`. Run pmp_boot_length(addrs)
+// instructions to reach `entry`.
+inline constexpr uint64_t kPmpVector = kRamBase + 0x100;
+inline constexpr uint64_t kPmpTable = kRamBase + 0x800;
+inline uint64_t pmp_boot_length(std::initializer_list<uint64_t> addrs) { return 2 * addrs.size() + 9; }
+inline void pmp_boot(Rig& rig, std::initializer_list<uint64_t> addrs, uint64_t cfg0, Priv mode,
+                     uint64_t entry) {
+  constexpr unsigned kT1 = 6, kS2 = 18;
+  auto ld_t1 = [](unsigned slot) {  // ld t1, 8*slot(s2)
+    return (8 * slot << 20) | (kS2 << 15) | (3u << 12) | (kT1 << 7) | 0x03;
+  };
+  auto csrw_t1 = [](uint32_t csr) { return (csr << 20) | (kT1 << 15) | (1u << 12) | 0x73; };
+  std::vector<uint32_t> code;
+  std::vector<uint64_t> table = addrs;
+  table.push_back(cfg0);
+  table.push_back(kPmpVector);
+  table.push_back(entry);
+  table.push_back(static_cast<uint64_t>(mode) << mstatus::kMppShift);
+  const auto n = static_cast<unsigned>(addrs.size());
+  code.push_back(ld_t1(n + 1));
+  code.push_back(csrw_t1(csr::kMtvec));
+  for (unsigned i = 0; i < n; ++i) {
+    code.push_back(ld_t1(i));
+    code.push_back(csrw_t1(csr::kPmpaddr0 + i));
+  }
+  for (auto [slot, csr_num] : {std::pair{n, csr::kPmpcfg0}, std::pair{n + 2, csr::kMepc},
+                               std::pair{n + 3, csr::kMstatus}}) {
+    code.push_back(ld_t1(slot));
+    code.push_back(csrw_t1(csr_num));
+  }
+  code.push_back(0x30200073);  // mret
+  for (size_t i = 0; i < code.size(); ++i) rig.env.put(kRamBase + 4 * i, 4, code[i]);
+  for (size_t i = 0; i < table.size(); ++i) rig.env.put(kPmpTable + 8 * i, 8, table[i]);
+  rig.env.put_words(kPmpVector, {0x00000013, 0x00000013});
+  rig.hart.set_reg(kS2, kPmpTable);
+}
 
 }  // namespace vtime::riscv::test

@@ -1,6 +1,7 @@
 // PLIC: RISC-V Platform-Level Interrupt Controller, SiFive "sifive,plic-1.0.0"
 // layout as on QEMU's `virt` board (RISC-V PLIC spec v1.0.0 §3-§9): sources
-// 1..95 (riscv,ndev = 95; source 0 does not exist), 7 priority levels, two
+// 1..95 (source 0 does not exist; the device tree says riscv,ndev = 96 as QEMU
+// 7.2 does, and source 96 is a reserved id here), 7 priority levels, two
 // contexts per hart (2h = M mode -> MEIP, 2h+1 = S mode -> SEIP).
 // Sources are level-triggered IrqLine receivers: a source is pending while its
 // line is high and it is not claimed; claiming takes it out, completing lets a

@@ -32,6 +32,12 @@ struct Block {
   std::unique_ptr<Op[]> ops;  // count Ops, plus a fall-through Op when the last one does not end the block
   Block* link[2] = {nullptr, nullptr};
   uint64_t link_gen = 0;
+  // PMP: the dispatcher checks a block's first instruction only, which covers
+  // the whole block unless its first instruction straddles two PMP regions or
+  // two pages. Such a block was checked when built at privilege `checked_for`
+  // (a Priv value) and is rebuilt at another; kAnyPriv for all other blocks.
+  static constexpr uint8_t kAnyPriv = 0xff;
+  uint8_t checked_for = kAnyPriv;
 };
 
 class BlockCache {

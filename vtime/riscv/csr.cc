@@ -1,7 +1,8 @@
 // CSR access for M, S and U modes: privilege and read-only checks from the CSR
 // number (privileged spec §2.1), then one switch for reads and one for writes
 // with their WARL rules. sstatus, sie and sip are masked views of mstatus, mie
-// and mip; Sstc's stimecmp is forwarded to the board (HartEnv::set_stimecmp). Every CSR instruction ends its block, so a write that
+// and mip; Sstc's stimecmp is forwarded to the board (HartEnv::set_stimecmp);
+// pmpcfg/pmpaddr go to the Pmp (pmp.h). Every CSR instruction ends its block, so a write that
 // enables an interrupt takes effect before the next instruction, and counters
 // and `time` read the exact count at the instruction.
 #include "vtime/riscv/hart.h"
@@ -25,8 +26,9 @@ constexpr uint64_t kMedelegWritable = 0xb3ff;
 // mip bits M software may write (STIP only while Sstc does not drive it).
 constexpr uint64_t kMipWritable = irq::kSupervisorBits;
 constexpr uint64_t kMenvcfgWritable = menvcfg::kFiom | menvcfg::kStce;
-// mcounteren: CY, TM, IR (the hpm counters read as zero and stay M-only).
-constexpr uint64_t kMcounterenWritable = 0x7;
+// mcounteren / scounteren: 32 bits, CY, TM, IR and HPM3..31 (the hpm
+// counters read as zero, at any level their enables allow).
+constexpr uint64_t kMcounterenWritable = 0xffffffff;
 bool in(uint16_t num, uint16_t first, uint16_t last) { return num >= first && num <= last; }
 }  // namespace
 
@@ -68,6 +70,11 @@ void Hart::stimecmp_changed(const Op* op) {
   env_.set_stimecmp(stce() ? csr_.stimecmp : HartEnv::kNoStimecmp);
 }
 
+void Hart::pmp_changed() {
+  flush_tlb();
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
+}
+
 std::optional<uint64_t> Hart::csr_read(uint16_t num, const Op* op) {
   const uint64_t count = retired_total_ + retired_before(op);
   // fflags, frm and fcsr exist only while mstatus.FS is not Off.
@@ -88,7 +95,11 @@ std::optional<uint64_t> Hart::csr_read(uint16_t num, const Op* op) {
   }
   if (in(num, csr::kMhpmcounter3, csr::kMhpmcounter31)) return 0;
   if (in(num, csr::kMhpmevent3, csr::kMhpmevent31)) return 0;
-  if (in(num, csr::kPmpcfg0, csr::kPmpaddr63)) return 0;  // no PMP: accepted, reads zero
+  if (in(num, csr::kPmpcfg0, csr::kPmpcfg15)) {
+    if (num & 1) return std::nullopt;  // pmpcfg1, 3, ... exist on RV32 only
+    return pmp_.read_cfg(num - csr::kPmpcfg0);
+  }
+  if (in(num, csr::kPmpaddr0, csr::kPmpaddr63)) return pmp_.read_addr(num - csr::kPmpaddr0);
   switch (num) {
     case csr::kMvendorid: return 0;
     case csr::kMarchid: return 0;
@@ -140,7 +151,17 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
   const uint64_t count_after = retired_total_ + retired_before(op) + 1;
   if (in(num, csr::kMhpmcounter3, csr::kMhpmcounter31)) return true;
   if (in(num, csr::kMhpmevent3, csr::kMhpmevent31)) return true;
-  if (in(num, csr::kPmpcfg0, csr::kPmpaddr63)) return true;
+  if (in(num, csr::kPmpcfg0, csr::kPmpcfg15)) {
+    if (num & 1) return false;
+    pmp_.write_cfg(num - csr::kPmpcfg0, value);
+    pmp_changed();
+    return true;
+  }
+  if (in(num, csr::kPmpaddr0, csr::kPmpaddr63)) {
+    pmp_.write_addr(num - csr::kPmpaddr0, value);
+    pmp_changed();
+    return true;
+  }
   if (in(num, csr::kFflags, csr::kFcsr)) {
     // frm holds any 3-bit value; a reserved one makes only dynamic-rm instructions illegal.
     const uint64_t fcsr = num == csr::kFflags ? (uint64_t{csr_.frm} << 5) | (value & 0x1f)

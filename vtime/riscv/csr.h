@@ -9,6 +9,9 @@
 
 namespace vtime::riscv {
 
+// Privilege modes, numbered as in mstatus.MPP.
+enum class Priv : uint8_t { kUser = 0, kSupervisor = 1, kMachine = 3 };
+
 namespace csr {
 // Floating point (F/D): fflags and frm are fields of fcsr.
 inline constexpr uint16_t kFflags = 0x001;
@@ -56,7 +59,9 @@ inline constexpr uint16_t kMepc = 0x341;
 inline constexpr uint16_t kMcause = 0x342;
 inline constexpr uint16_t kMtval = 0x343;
 inline constexpr uint16_t kMip = 0x344;
-inline constexpr uint16_t kPmpcfg0 = 0x3A0;
+inline constexpr uint16_t kPmpcfg0 = 0x3A0;  // RV64: even numbers only
+inline constexpr uint16_t kPmpcfg15 = 0x3AF;
+inline constexpr uint16_t kPmpaddr0 = 0x3B0;
 inline constexpr uint16_t kPmpaddr63 = 0x3EF;
 inline constexpr uint16_t kMseccfg = 0x747;
 // Machine counters.

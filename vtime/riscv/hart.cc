@@ -24,6 +24,7 @@ void Hart::reset() {
   csr_ = CsrFile{};
   waiting_ = false;
   reservation_ = {};
+  pmp_ = Pmp{};
   // Deferred to the next block boundary: reset() may come from inside a block.
   attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
   flush_tlb();
@@ -111,12 +112,14 @@ RunResult Hart::run(uint64_t budget) {
     }
     if (run_retired_ >= budget_end_) break;
     uint64_t paddr = pc_;
-    if (paging(priv_) && !fetch_paddr(paddr)) {  // fetch fault taken
+    if (fetch_checked() && !fetch_paddr(paddr)) {  // fetch fault taken
       link_slot_ = kNoLink;
       continue;
     }
     Block* b = blocks_.find(pc_);
-    if (!b || b->paddr != paddr) [[unlikely]] {
+    if (!b || b->paddr != paddr ||
+        (b->checked_for != Block::kAnyPriv && b->checked_for != static_cast<uint8_t>(priv_)))
+        [[unlikely]] {
       b = block_at(pc_, paddr);
       if (!b) {  // fetch fault taken; go on at the trap vector
         link_slot_ = kNoLink;
@@ -182,6 +185,12 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
   uint64_t fault_cause = cause::kInsnAccessFault;
   uint64_t cached_page = pc >> kPageBits;
   uint8_t* host = env_.host_page(paddr & ~(kPageSize - 1), PageAccess::kFetch);
+  // PMP: the block stays in the region of its first instruction (which the
+  // dispatcher checked), but for a first instruction that straddles into the
+  // next region or page: that one is checked here, for this privilege.
+  const bool pmp = pmp_.active();
+  uint64_t region_end = pmp ? pmp_.next_boundary(paddr) : ~uint64_t{0};
+  bool straddles = false;
   auto fetch16 = [&](uint64_t a, uint16_t& out) {
     if ((a >> kPageBits) != cached_page) {
       // Only the second half of an instruction crossing a page gets here.
@@ -193,6 +202,10 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
           fault_cause = *c;
           return false;
         }
+      }
+      if (pmp && !pmp_.allows(pa, 2, PageAccess::kFetch, priv_)) {
+        fault_cause = cause::kInsnAccessFault;
+        return false;
       }
       host = env_.host_page(pa & ~(kPageSize - 1), PageAccess::kFetch);
     }
@@ -209,6 +222,24 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
       break;
     }
     unsigned len = (lo & 3) == 3 ? 4 : 2;
+    if (pmp) {
+      const uint64_t pa = paddr + (p - pc);  // same page as pc
+      const bool crosses_page = ((p + len - 1) >> kPageBits) != (pc >> kPageBits);
+      if (pa >= region_end || pa + len > region_end || crosses_page) {
+        if (n > 0) break;  // it starts the next block
+        straddles = true;
+        // The part in this page: the whole instruction must lie in one entry.
+        // Region edges are 4-byte aligned, so only a 4-byte instruction at
+        // 2 mod 4 straddles one, and its second half is the part that faults.
+        const auto here =
+            crosses_page ? static_cast<unsigned>(kPageSize - (pa & (kPageSize - 1))) : len;
+        if (!pmp_.allows(pa, here, PageAccess::kFetch, priv_)) {
+          fault_addr = p + 2;
+          break;
+        }
+        region_end = pmp_.next_boundary(pa + len - 1);
+      }
+    }
     uint32_t raw = lo;
     if (len == 4) {
       uint16_t hi = 0;
@@ -231,6 +262,7 @@ std::unique_ptr<Block> Hart::build_block(uint64_t pc, uint64_t paddr, uint64_t& 
   b->pc = pc;
   b->paddr = paddr;
   b->count = n;
+  if (straddles) b->checked_for = static_cast<uint8_t>(priv_);
   b->ops = std::make_unique<Op[]>(ends ? n : n + 1);
   std::copy(ops, ops + n, b->ops.get());
   if (!ends) {

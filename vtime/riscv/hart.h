@@ -3,7 +3,8 @@
 // `budget` instructions and charges each block once; device accesses and time
 // reads first report the exact retired count through HartEnv::sync().
 // M, S and U modes with Sv39/Sv48 paging (translation.cc) and Sstc.
-// Leaves out (for now): PMP enforcement, ASIDs (SFENCE.VMA flushes all).
+// PMP (pmp.h) is checked when a translation is cached, so hits cost nothing.
+// Leaves out (for now): ASIDs (SFENCE.VMA flushes all).
 #pragma once
 
 #include <atomic>
@@ -16,11 +17,10 @@
 #include "vtime/riscv/decoder.h"
 #include "vtime/riscv/hart_env.h"
 #include "vtime/riscv/op.h"
+#include "vtime/riscv/pmp.h"
 #include "vtime/state/state_stream.h"
 
 namespace vtime::riscv {
-
-enum class Priv : uint8_t { kUser = 0, kSupervisor = 1, kMachine = 3 };
 
 enum class StopReason : uint8_t {
   kBudgetExhausted,   // retired exactly the budget (or what shrink_budget left)
@@ -220,7 +220,7 @@ class Hart {
   void sync_before_io(const Op* op);
   Mem load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value);
   Mem store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value);
-  Where locate(uint64_t addr, PageAccess access);
+  Where locate(uint64_t addr, unsigned size, PageAccess access);
   // An access that crosses into the next page: both halves translated (faults
   // raised in address order, tval = the faulting half's address) and both must
   // be memory (else an access fault of `access`'s kind). Nullopt when it trapped.
@@ -228,8 +228,10 @@ class Hart {
     Where first, second;
     unsigned first_len;  // bytes in the first page
   };
-  std::optional<Split> locate_split(const Op* op, uint64_t addr, PageAccess access);
-  Where fill_tlb(uint64_t addr, PageAccess access);
+  std::optional<Split> locate_split(const Op* op, uint64_t addr, unsigned size, PageAccess access);
+  // Translates and PMP-checks an access of `size` bytes; caches the page in
+  // the TLB when every access to it would pass the same way.
+  Where fill_tlb(uint64_t addr, unsigned size, PageAccess access);
 
   // Paging (translation.cc). The privilege loads and stores use (MPRV).
   Priv data_priv() const;
@@ -241,8 +243,13 @@ class Hart {
   // fetch fault and returns false when it cannot be fetched.
   bool fetch_paddr(uint64_t& paddr);
   // Something translation depends on changed (satp, mstatus, privilege,
-  // SFENCE.VMA): forget cached translations. Free while paging is off.
+  // SFENCE.VMA): forget cached translations. Free while paging and PMP are off.
   void translation_changed(bool always = false);
+  // Instruction fetch goes through fetch_paddr (paging or PMP on).
+  bool fetch_checked() const { return paging(priv_) || pmp_.active(); }
+  // A PMP CSR changed: cached translations and blocks (whose straddling
+  // instructions were checked when built) are dropped.
+  void pmp_changed();
   void set_priv(Priv p);
   bool stce() const { return (csr_.menvcfg & menvcfg::kStce) != 0; }
   void stimecmp_changed(const Op* op);
@@ -281,6 +288,7 @@ class Hart {
   uint64_t pc_ = 0;
   Priv priv_ = Priv::kMachine;
   CsrFile csr_;
+  Pmp pmp_;
   bool waiting_ = false;
   struct Reservation {
     bool valid = false;

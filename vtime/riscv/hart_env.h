@@ -2,8 +2,8 @@
 // direct host pointers to RAM/ROM pages, the `time` source, and the
 // instruction-exact sync hook the icount engine uses. The board implements it;
 // tests implement it over a plain byte buffer. vtime/riscv knows nothing else of
-// the machine. Leaves out: PMP/PMA attributes (every host page is cacheable and
-// supports atomics; everything else is a device).
+// the machine. Leaves out: PMA attributes (every host page is cacheable and
+// supports atomics; everything else is a device). PMP is the hart's own (pmp.h).
 #pragma once
 
 #include <cstdint>

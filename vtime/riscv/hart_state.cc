@@ -42,6 +42,9 @@ void Hart::save(StateWriter& out) const {
   out.u64(reservation_.value);
   out.u64(mip_lines_.load(std::memory_order_relaxed));
   out.u64(retired_total_);
+  for (unsigned i = 0; i < Pmp::kEntries; ++i) out.u64(pmp_.read_addr(i));
+  out.u64(pmp_.read_cfg(0));
+  out.u64(pmp_.read_cfg(2));
 }
 
 void Hart::load(StateReader& in) {
@@ -78,6 +81,18 @@ void Hart::load(StateReader& in) {
   if (csr.frm > 7 || csr.fflags > 0x1f) in.fail("fcsr holds bits outside frm and fflags");
   const uint64_t mip_lines = in.u64();
   const uint64_t retired = in.u64();
+  // PMP as a fresh hart gets it: the addresses first, then the configurations
+  // (which may lock them), so locked entries come back locked and exact.
+  Pmp pmp;
+  uint64_t pmpaddr[Pmp::kEntries];
+  for (uint64_t& a : pmpaddr) a = in.u64();
+  const uint64_t pmpcfg0 = in.u64(), pmpcfg2 = in.u64();
+  for (unsigned i = 0; i < Pmp::kEntries; ++i) pmp.write_addr(i, pmpaddr[i]);
+  pmp.write_cfg(0, pmpcfg0);
+  pmp.write_cfg(2, pmpcfg2);
+  if (in.ok() && (pmp.read_cfg(0) != pmpcfg0 || pmp.read_cfg(2) != pmpcfg2)) {
+    in.fail("a PMP configuration holds bits no guest could have written");
+  }
   if (!in.ok()) return;
   std::copy(std::begin(x), std::end(x), x_);
   x_[0] = 0;
@@ -89,6 +104,7 @@ void Hart::load(StateReader& in) {
   reservation_ = reservation;
   mip_lines_.store(mip_lines & irq::kAll, std::memory_order_relaxed);
   retired_total_ = retired;
+  pmp_ = pmp;
   clear_blocks();
   flush_tlb();
   attention_.fetch_or(kAttnFlush | kAttnIrq, std::memory_order_relaxed);

@@ -24,7 +24,7 @@ void Hart::sync_before_io(const Op* op) {
   synced_ = now;
 }
 
-Hart::Where Hart::fill_tlb(uint64_t addr, PageAccess access) {
+Hart::Where Hart::fill_tlb(uint64_t addr, unsigned size, PageAccess access) {
   Where w;
   w.paddr = addr;
   const Priv p = data_priv();
@@ -33,9 +33,16 @@ Hart::Where Hart::fill_tlb(uint64_t addr, PageAccess access) {
     if (w.fault) return w;
   }
   const uint64_t page = w.paddr >> kPageBits;
+  const bool whole_page = pmp_.allows_page(page << kPageBits, access, p);
+  if (!whole_page && !pmp_.allows(w.paddr, size, access, p)) {
+    w.fault = access == PageAccess::kWrite ? cause::kStoreAccessFault : cause::kLoadAccessFault;
+    return w;
+  }
   uint8_t* host = env_.host_page(page << kPageBits, access);
   if (!host) return w;
   w.host = host + (addr & (kPageSize - 1));
+  // A page that PMP splits is never cached: each access checks its own bytes.
+  if (!whole_page) return w;
   // Pages holding cached code get no fast write entry: their stores must check.
   if (access == PageAccess::kWrite && blocks_.is_code_page(page)) return w;
   TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
@@ -43,19 +50,21 @@ Hart::Where Hart::fill_tlb(uint64_t addr, PageAccess access) {
   return w;
 }
 
-Hart::Where Hart::locate(uint64_t addr, PageAccess access) {
+Hart::Where Hart::locate(uint64_t addr, unsigned size, PageAccess access) {
   const TlbEntry& e = (access == PageAccess::kWrite ? write_tlb_ : read_tlb_)[tlb_index(addr)];
-  if (e.tag != (addr >> kPageBits)) return fill_tlb(addr, access);
+  if (e.tag != (addr >> kPageBits)) return fill_tlb(addr, size, access);
   const uint64_t offset = addr & (kPageSize - 1);
   return {.host = e.host + offset, .paddr = (e.ppage << kPageBits) | offset, .fault = {}};
 }
 
 // Misaligned accesses are emulated (as QEMU does), so one may straddle two
 // pages with different translations; neither half may be a device.
-std::optional<Hart::Split> Hart::locate_split(const Op* op, uint64_t addr, PageAccess access) {
+std::optional<Hart::Split> Hart::locate_split(const Op* op, uint64_t addr, unsigned size,
+                                              PageAccess access) {
   const uint64_t second = (addr | (kPageSize - 1)) + 1;
-  const Where wa = locate(addr, access);
-  const Where wb = wa.fault ? wa : locate(second, access);
+  const auto first_len = static_cast<unsigned>(second - addr);
+  const Where wa = locate(addr, first_len, access);
+  const Where wb = wa.fault ? wa : locate(second, size - first_len, access);
   if (wa.fault || wb.fault) {
     trap(op, wa.fault ? *wa.fault : *wb.fault, wa.fault ? addr : second);
     return std::nullopt;
@@ -65,13 +74,13 @@ std::optional<Hart::Split> Hart::locate_split(const Op* op, uint64_t addr, PageA
     trap(op, fault, wa.host != nullptr ? second : addr);
     return std::nullopt;
   }
-  return Split{.first = wa, .second = wb, .first_len = static_cast<unsigned>(second - addr)};
+  return Split{.first = wa, .second = wb, .first_len = first_len};
 }
 
 Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& value) {
   value = 0;
   if (within_page(addr, size)) {
-    const Where w = locate(addr, PageAccess::kRead);
+    const Where w = locate(addr, size, PageAccess::kRead);
     if (w.fault) {
       trap(op, *w.fault, addr);
       return Mem::kTrapped;
@@ -91,7 +100,7 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
     }
     return Mem::kEndBlock;
   }
-  const std::optional<Split> s = locate_split(op, addr, PageAccess::kRead);
+  const std::optional<Split> s = locate_split(op, addr, size, PageAccess::kRead);
   if (!s) return Mem::kTrapped;
   uint8_t bytes[8];
   std::memcpy(bytes, s->first.host, s->first_len);
@@ -102,7 +111,7 @@ Hart::Mem Hart::load_slow(const Op* op, uint64_t addr, unsigned size, uint64_t& 
 
 Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t value) {
   if (within_page(addr, size)) {
-    const Where w = locate(addr, PageAccess::kWrite);
+    const Where w = locate(addr, size, PageAccess::kWrite);
     if (w.fault) {
       trap(op, *w.fault, addr);
       return Mem::kTrapped;
@@ -124,7 +133,7 @@ Hart::Mem Hart::store_slow(const Op* op, uint64_t addr, unsigned size, uint64_t 
     }
     return Mem::kEndBlock;
   }
-  const std::optional<Split> s = locate_split(op, addr, PageAccess::kWrite);
+  const std::optional<Split> s = locate_split(op, addr, size, PageAccess::kWrite);
   if (!s) return Mem::kTrapped;
   uint8_t bytes[8];
   std::memcpy(bytes, &value, size);
@@ -143,7 +152,7 @@ const Op* Hart::amo(const Op* op, unsigned size, AmoFn fn) {
   if (addr % size != 0) return trap(op, cause::kStoreMisaligned, addr);
   const uint64_t rs2 = sext(x_[op->rs2], size);
   reservation_.valid = false;
-  const Where w = locate(addr, PageAccess::kWrite);
+  const Where w = locate(addr, size, PageAccess::kWrite);
   if (w.fault) return trap(op, *w.fault, addr);
   if (uint8_t* p = w.host) {
     uint64_t old = 0;

@@ -11,7 +11,10 @@
 // The software TLBs are tagged by virtual page and hold one privilege's view,
 // so they are flushed whenever that view may change: satp writes, SFENCE.VMA
 // (which flushes everything: there are no ASIDs), mstatus writes, and
-// privilege changes - all free while satp is Bare.
+// privilege changes - all free while satp is Bare and no PMP entry is active.
+// With PMP, the walk's PTE reads are checked as S-mode loads (as QEMU does; the
+// A/D update is not checked again), and a TLB entry is made only for a page
+// that PMP treats alike throughout (memory.cc).
 #include <atomic>
 #include <cstring>
 
@@ -78,6 +81,7 @@ std::optional<uint64_t> Hart::translate(uint64_t vaddr, PageAccess access, Priv 
     const uint64_t pte_addr = table + vpn * 8;
     uint8_t* page = env_.host_page(pte_addr & ~(kPageSize - 1), PageAccess::kRead);
     if (!page) return access_fault(access);  // page tables live in RAM only
+    if (!pmp_.allows(pte_addr, 8, PageAccess::kRead, Priv::kSupervisor)) return access_fault(access);
     auto* slot = reinterpret_cast<uint64_t*>(page + (pte_addr & (kPageSize - 1)));
     std::atomic_ref<uint64_t> ref(*slot);
     uint64_t e = ref.load(std::memory_order_acquire);
@@ -129,16 +133,26 @@ bool Hart::fetch_paddr(uint64_t& paddr) {
     paddr = (e.ppage << kPageBits) | (pc_ & (kPageSize - 1));
     return true;
   }
-  if (const auto c = translate(pc_, PageAccess::kFetch, priv_, paddr)) {
-    take_trap(*c, pc_, pc_);
+  paddr = pc_;
+  if (paging(priv_)) {
+    if (const auto c = translate(pc_, PageAccess::kFetch, priv_, paddr)) {
+      take_trap(*c, pc_, pc_);
+      return false;
+    }
+  }
+  // The first parcel; the block builder checks an instruction that straddles
+  // into another PMP region, and keeps every other one in this region.
+  const bool whole_page = pmp_.allows_page(paddr & ~(kPageSize - 1), PageAccess::kFetch, priv_);
+  if (!whole_page && !pmp_.allows(paddr, 2, PageAccess::kFetch, priv_)) {
+    take_trap(cause::kInsnAccessFault, pc_, pc_);
     return false;
   }
-  e = {pc_ >> kPageBits, nullptr, paddr >> kPageBits};
+  if (whole_page) e = {pc_ >> kPageBits, nullptr, paddr >> kPageBits};
   return true;
 }
 
 void Hart::translation_changed(bool always) {
-  if (always || (csr_.satp >> satp::kModeShift) != 0) flush_tlb();
+  if (always || (csr_.satp >> satp::kModeShift) != 0 || pmp_.active()) flush_tlb();
 }
 
 void Hart::set_priv(Priv p) {
