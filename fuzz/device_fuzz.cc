@@ -22,6 +22,7 @@
 #include "vtime/devices/pv_clockevent.h"
 #include "vtime/devices/pvclock.h"
 #include "vtime/devices/reg_access.h"
+#include "vtime/devices/goldfish_rtc.h"
 #include "vtime/devices/sifive_test.h"
 #include "vtime/devices/tick_source.h"
 #include "vtime/devices/uart16550.h"
@@ -317,6 +318,22 @@ class TickSourceBench final : public Bench {
   TickSource ticks_;
 };
 
+class RtcBench final : public Bench {
+ public:
+  RtcBench(TimeBench& time, FuzzedDataProvider& in)
+      : rtc_(log_, time.timers(),
+             {.clock = in.ConsumeBool() ? ClockId::kVirtual : ClockId::kVirtualRt,
+              .start_ns = in.ConsumeIntegral<uint64_t>()}) {
+    rtc_.connect(irq_);
+  }
+  void op(FuzzedDataProvider& in) override { mmio_access(rtc_, in); }
+
+ private:
+  GuestLog log_;
+  LatchLine irq_;
+  GoldfishRtc rtc_;
+};
+
 std::unique_ptr<Bench> make_bench(unsigned which, TimeBench& time, FuzzedDataProvider& in) {
   switch (which) {
     case 0: return std::make_unique<ClintBench>(time, in);
@@ -329,10 +346,11 @@ std::unique_ptr<Bench> make_bench(unsigned which, TimeBench& time, FuzzedDataPro
     case 7: return std::make_unique<CountdownBench>(time, in);
     case 8: return std::make_unique<UpCounterBench>(time, in);
     case 9: return std::make_unique<TickSourceBench>(time, in);
+    case 10: return std::make_unique<RtcBench>(time, in);
     default: return std::make_unique<SifiveTestBench>();
   }
 }
-constexpr unsigned kBenches = 11;
+constexpr unsigned kBenches = 12;
 
 }  // namespace
 }  // namespace vtime::fuzz

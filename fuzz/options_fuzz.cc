@@ -53,6 +53,9 @@ void fuzz_arguments(const std::vector<std::string>& args, const std::string& inp
     fail("'{}' accepted as {} bytes of RAM", input, r.ram_bytes);
   }
   if (r.cpu_throttle < 0 || r.cpu_throttle > 99) fail("'{}' accepted as throttle {}", input, r.cpu_throttle);
+  if (r.savevm_at && (r.savevm_at->at < Duration(1) || r.savevm_at->path.empty())) {
+    fail("'{}' accepted as a save at {} ns to '{}'", input, r.savevm_at->at.count(), r.savevm_at->path);
+  }
   if (!r.icount.empty()) fuzz_icount(r.icount);
 }
 
@@ -76,10 +79,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   const uint8_t which = in.ConsumeIntegral<uint8_t>();
   const std::string text = in.ConsumeRemainingBytesAsString();
-  switch (which % 4) {
+  switch (which % 6) {
     case 0: fuzz_icount(text); break;
     case 1: fuzz_memory(text); break;
     case 2: fuzz_arguments({"--time-limit", text}, text); break;
+    case 3: fuzz_arguments({"-rtc", text}, text); break;
+    case 4: fuzz_arguments({"--savevm-at", text}, text); break;
     default: fuzz_arguments(split_at_nul(text), text); break;
   }
   return 0;

@@ -3,13 +3,13 @@
 #   fuzz.sh TARGET MINUTES [libFuzzer flags...]   a local campaign on one target
 #   fuzz.sh smoke [SECONDS]                       every target for SECONDS (default 40),
 #                                                 two at a time, fixed seed; fails on any finding
-# Targets: board device hart loader options clock_state monitor device_tree snapshot. A campaign reads the
+# Targets: board device hart loader options clock_state monitor device_tree snapshot replay. A campaign reads the
 # checked-in corpus fuzz/corpus/TARGET and writes what it finds (new inputs,
 # crash-*/timeout-* artifacts) under build/fuzz/campaign/TARGET (the smoke run under
 # build/fuzz/smoke/TARGET), never into the tree.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-targets=(board device hart loader options clock_state monitor device_tree snapshot)
+targets=(board device hart loader options clock_state monitor device_tree snapshot replay)
 
 build() {
   cmake --preset fuzz >/dev/null

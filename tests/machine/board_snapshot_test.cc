@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/board.h"
+#include "vtime/machine/snapshot_file.h"
 #include "vtime/time/manual_host_clock.h"
 
 extern const unsigned char kRaceGuest[];
@@ -246,6 +248,68 @@ TEST_F(BoardSnapshot, AMissingFileIsNamed) {
   const Status s = m.board->load_snapshot_from("/nonexistent.snap");
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error(), "cannot open snapshot /nonexistent.snap.");
+}
+
+// The file with one section's bytes changed by `edit` (checksums made valid).
+std::vector<uint8_t> with_section_edited(const std::vector<uint8_t>& file, const std::string& tag,
+                                         const std::function<void(std::vector<uint8_t>&)>& edit) {
+  std::vector<SnapshotSection> sections = *decode_snapshot(file, 1ull << 32);
+  for (SnapshotSection& sec : sections) {
+    if (sec.tag == tag) edit(sec.bytes);
+  }
+  return encode_snapshot(sections);
+}
+
+void put_u64(std::vector<uint8_t>& bytes, size_t at, uint64_t v) {
+  for (int i = 0; i < 8; ++i) bytes[at + i] = static_cast<uint8_t>(v >> (8 * i));
+}
+
+// Found by fuzz_snapshot: a file whose instruction period is zero asserted in the
+// engine, and one whose period was a few 2^-32 ns let a run bounded in guest
+// time last practically forever. Both are refused with the reason.
+TEST_F(BoardSnapshot, AnInstructionPeriodTheOptionsCannotGiveIsRefused) {
+  const BoardOptions options = options_for(1, "shift=4,sleep=off");
+  Machine source(options, kRace);
+  ASSERT_EQ(source.board->run(1ms).kind, RunOutcome::Kind::kTimeLimit);
+  const std::vector<uint8_t> file = source.board->save_snapshot();
+  // ICNT: u8 mode, u64 harts, i64 bias, u64 since rebias, u64 clock period, ..., u64 nominal.
+  constexpr size_t kClockPeriod = 1 + 8 + 8 + 8, kNominal = kClockPeriod + 8 + 8;
+  struct Bad {
+    size_t at;
+    uint64_t value;
+    const char* named;
+  };
+  for (const Bad& bad : {Bad{kNominal, 0, "the instruction period is zero"},
+                         Bad{kClockPeriod, 1, "not the nominal one shared by the runnable harts"},
+                         Bad{kNominal, 1, "is not one these options give"}}) {
+    Machine target(options, kRace);
+    const Status s = target.board->load_snapshot(
+        with_section_edited(file, "ICNT", [&](std::vector<uint8_t>& b) { put_u64(b, bad.at, bad.value); }));
+    ASSERT_FALSE(s.ok()) << bad.named;
+    EXPECT_NE(s.error().find(bad.named), std::string::npos) << s.error();
+  }
+}
+
+// Found by fuzz_snapshot: a console poll restored with a deadline far in the
+// past fired again and again to catch up, one period at a time, so the run
+// never came back. A late poll now re-arms one period from now.
+TEST_F(BoardSnapshot, AConsolePollDeadlineFarInThePastDoesNotFireToCatchUp) {
+  const BoardOptions options = options_for(1, "shift=0,sleep=off");
+  Machine source(options, kRace);
+  ASSERT_EQ(source.board->run(5ms).kind, RunOutcome::Kind::kTimeLimit);
+  const std::vector<uint8_t> file = with_section_edited(source.board->save_snapshot(), "LOOP", [](std::vector<uint8_t>& b) {
+    // LOOP: u64 line count, a flag per line, the turn scheduler (u64, u64, flag,
+    // u64), then the guest-time console poll's deadline: 146 years before the epoch.
+    uint64_t lines = 0;
+    for (int i = 0; i < 8; ++i) lines |= uint64_t{b[i]} << (8 * i);
+    put_u64(b, 8 + lines + 8 + 8 + 1 + 8, static_cast<uint64_t>(-(int64_t{1} << 62)));
+  });
+  Machine target(options, kRace);
+  ASSERT_TRUE(target.board->load_snapshot(file).ok());
+  const uint64_t before = target.board->stats().timers_fired;
+  ASSERT_EQ(target.board->run(1ms).kind, RunOutcome::Kind::kTimeLimit);
+  // Without the rule the poll would fire 4.6e12 times before the run came back.
+  EXPECT_LT(target.board->stats().timers_fired - before, 100u);
 }
 
 }  // namespace

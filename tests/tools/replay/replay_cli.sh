@@ -3,7 +3,8 @@
 # guest time follows the host while every hart idles, so what the guest measures depends
 # on the host) is recorded once and replayed: the replay prints exactly the same, with the
 # same instruction count and guest time, without waiting for the host (its idle host time
-# is under half the recording's, which must have idled at least 10 ms). GUEST "-": none, the OPTIONS name the images.
+# is under half the recording's, which must have idled at least 10 ms). With RR_SNAPSHOT=FILE
+# both runs add rrsnapshot=FILE: the recording saves it first, the replay starts from it. GUEST "-": none, the OPTIONS name the images.
 set -u
 vtime=$1 work=$2 guest=$3
 shift 3
@@ -15,10 +16,13 @@ figure() { sed -n "s/^ *\"$2\": \\([0-9]*\\),\$/\\1/p" "$1.json"; }
 run() {
   mode=$1
   shift
-  "$vtime" run --icount "shift=4,rr=$mode,rrfile=session.rr" "$@" --report json --report-file "$mode.json" \
+  "$vtime" run --icount "shift=4,rr=$mode,rrfile=session.rr${RR_SNAPSHOT:+,rrsnapshot=$RR_SNAPSHOT}" "$@" --report json --report-file "$mode.json" \
     $guest_arg </dev/null >"$mode.log" 2>"$mode.err" || fail "$mode: $(cat "$mode.err")"
 }
 run record "$@"
+if [ -n "${RR_SNAPSHOT:-}" ]; then
+  [ -s "$RR_SNAPSHOT" ] || fail "the recording did not save $RR_SNAPSHOT"
+fi
 run replay "$@"
 cmp -s record.log replay.log || { diff record.log replay.log | head; fail "the replay printed something else"; }
 for key in instructions guest_time_ns; do
