@@ -290,6 +290,20 @@ TEST_F(BoardSnapshot, AnInstructionPeriodTheOptionsCannotGiveIsRefused) {
   }
 }
 
+// Found by fuzz_snapshot: a CPU throttle restored owing years of sleep made the
+// next pass of the run loop sleep for as long.
+TEST_F(BoardSnapshot, AThrottleOwingMoreThanOneSliceIsRefused) {
+  const BoardOptions options = options_for(1, "shift=4,sleep=off");
+  Machine source(options, kRace);
+  const std::vector<uint8_t> file = with_section_edited(source.board->save_snapshot(), "THRT", [](std::vector<uint8_t>& b) {
+    put_u64(b, 4, static_cast<uint64_t>(int64_t{1} << 62));  // THRT: u32 percent, then the owed sleep
+  });
+  Machine target(options, kRace);
+  const Status s = target.board->load_snapshot(file);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.error().find("the CPU throttle's owed or slept time is out of range"), std::string::npos) << s.error();
+}
+
 // Found by fuzz_snapshot: a console poll restored with a deadline far in the
 // past fired again and again to catch up, one period at a time, so the run
 // never came back. A late poll now re-arms one period from now.

@@ -71,6 +71,12 @@ void CpuThrottle::load(StateReader& in) {
   }
   Duration d[3];
   for (Duration& v : d) v = in.duration();
+  // At most one slice's sleep is ever owed (ticks do not accumulate), and a
+  // larger debt would make the next pay() sleep for as long as it says.
+  const Duration most = sleep_for(kMaxPercent);
+  if (d[0] < Duration(0) || d[0] > most || d[1] < Duration(0) || d[2] < Duration(0)) {
+    in.fail("the CPU throttle's owed or slept time is out of range");
+  }
   const GuestTime due = in.guest_time();
   if (!in.ok()) return;
   percent_ = static_cast<int>(percent);
