@@ -149,73 +149,187 @@ Result<HpetDriftfix> parse_hpet_option(std::string_view text) {
   return mode;
 }
 
+// The options as typed, before they are checked and converted into a RunRequest.
+struct TypedArguments {
+  std::string memory = "128M";
+  unsigned harts = 1;
+  std::string bios, kernel, initrd, guest, bootargs;
+  std::string icount, time_limit, savevm_at, loadvm, rtc, cpu_throttle, hpet;
+  bool lapic_timer = false, pv_clockevent = false, pvclock = false;
+  std::string report = "text", report_file, echr;
+  bool guest_errors = false, start_paused = false;
+  std::vector<std::string> monitors, qmps;
+  // Options whose presence matters, not only their value.
+  CLI::Option* rtc_option = nullptr;
+  CLI::Option* throttle_option = nullptr;
+  CLI::Option* echr_option = nullptr;
+};
+
+// RAM, harts, what boots and its command line.
+void declare_machine_options(CLI::App& app, TypedArguments& a) {
+  app.add_option("-m,--memory", a.memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
+  app.add_option("--smp", a.harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
+  app.add_option("--bios", a.bios, "Firmware at 0x80000000: a file, or 'none' (default)");
+  app.add_option("--kernel", a.kernel, "Kernel image (ELF or raw) loaded after the firmware");
+  app.add_option("--initrd", a.initrd,
+                 "Initial RAM disk for the kernel, loaded above it and named in the device tree");
+  app.add_option("--append", a.bootargs,
+                 "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
+  app.add_option("guest", a.guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
+}
+
+// Guest time: icount, limits, snapshots, the timer devices and the RTC, the throttle.
+void declare_time_options(CLI::App& app, TypedArguments& a) {
+  app.add_option("--icount", a.icount,
+                 "Instruction counting: shift=N|auto,align=on|off,sleep=on|off, and "
+                 "rr=record|replay,rrfile=F[,rrsnapshot=S] (QEMU -icount)");
+  app.add_option("--time-limit", a.time_limit, "Stop after this much guest time (e.g. 10s)");
+  app.add_option("--savevm-at", a.savevm_at,
+                 "Save a snapshot to FILE when guest time first reaches TIME, then go on (TIME:FILE)")
+      ->type_name("TIME:FILE");
+  app.add_option("--loadvm", a.loadvm,
+                 "Start from a snapshot; the other options must match the ones it was saved with")
+      ->type_name("FILE");
+  app.add_option("--hpet", a.hpet,
+                 "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)");
+  app.add_flag("--lapic-timer", a.lapic_timer, "Add a LAPIC-style timer per hart (MMIO)");
+  app.add_flag("--pv-clockevent", a.pv_clockevent,
+               "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
+  app.add_flag("--pvclock", a.pvclock, "Add pvclock (kvmclock ABI) records for the guest");
+  a.rtc_option = app.add_option(
+      "--rtc", a.rtc,
+      "The goldfish RTC: base=utc|localtime|DATE (2006-06-17T16:01:21 or 2006-06-17, UTC), "
+      "clock=host|rt|vm (QEMU -rtc; default base=utc,clock=host)")
+      ->type_name("SPEC");
+  a.throttle_option = app.add_option("--cpu-throttle", a.cpu_throttle,
+                 "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
+                 "10 ms timeslice (QEMU's auto-converge throttle)")
+      ->type_name("PERCENT");
+}
+
+// What the user sees: the report, guest errors, the monitors, the console's escape key.
+void declare_interface_options(CLI::App& app, TypedArguments& a) {
+  app.add_option("--report", a.report, "Timekeeping report at exit: text, json or none")
+      ->check(CLI::IsMember({"text", "json", "none"}));
+  app.add_option("--report-file", a.report_file, "Write the report to this file instead of stderr");
+  app.add_flag("--guest-errors", a.guest_errors, "Print guest errors (bad register accesses) to stderr");
+  app.add_option("--monitor", a.monitors,
+                 "A human monitor (HMP) on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
+  app.add_option("--qmp", a.qmps, "A QMP monitor on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
+  app.add_flag("-S", a.start_paused, "Start paused: the guest runs when a monitor says cont");
+  a.echr_option =
+      app.add_option("--echr", a.echr, "The console's escape key as a key code (default 1, Ctrl-A; 20 is Ctrl-T)")
+          ->type_name("CODE");
+}
+
+Status take_machine(const TypedArguments& a, RunRequest& request) {
+  const Result<uint64_t> ram = parse_memory_size(a.memory);
+  if (!ram) return Error{ram.error()};
+  request.ram_bytes = *ram;
+  request.harts = a.harts;
+  if (!a.bios.empty()) request.bios = a.bios;
+  if (!a.kernel.empty()) request.kernel = a.kernel;
+  if (!a.guest.empty()) {
+    if (request.kernel) return Error{"give the guest either as GUEST or with -kernel, not both"};
+    request.guest = a.guest;
+  }
+  if (!a.initrd.empty()) {
+    if (!request.kernel && !request.guest) {
+      return Error{"-initrd needs a kernel to boot with it: give -kernel FILE or GUEST"};
+    }
+    request.initrd = a.initrd;
+  }
+  request.bootargs = a.bootargs;
+  return ok_status();
+}
+
+Status take_time(const TypedArguments& a, RunRequest& request) {
+  request.icount = a.icount;
+  if (Status s = split_record_replay(request); !s.ok()) return s;
+  if (!a.time_limit.empty()) {
+    const Result<Duration> limit = parse_guest_time(a.time_limit, "--time-limit");
+    if (!limit) return Error{limit.error()};
+    request.guest_time_limit = *limit;
+  }
+  if (!a.savevm_at.empty()) {
+    Result<RunRequest::SaveAt> save = parse_savevm_at(a.savevm_at);
+    if (!save) return Error{save.error()};
+    request.savevm_at = *save;
+  }
+  if (!a.loadvm.empty()) request.loadvm = a.loadvm;
+  if (!a.hpet.empty()) {
+    const Result<HpetDriftfix> mode = parse_hpet_option(a.hpet);
+    if (!mode) return Error{mode.error()};
+    request.hpet = *mode;
+  }
+  request.lapic_timer = a.lapic_timer;
+  request.pv_clockevent = a.pv_clockevent;
+  request.pvclock = a.pvclock;
+  if (a.rtc_option->count() > 0) {
+    const Result<RtcOptions> parsed = parse_rtc_options(a.rtc);
+    if (!parsed) return Error{"--rtc: " + parsed.error()};
+    request.rtc = *parsed;
+    request.rtc_given = true;
+  }
+  if (a.throttle_option->count() > 0) {
+    const Result<int> percent = parse_throttle_percent(a.cpu_throttle);
+    if (!percent) return Error{percent.error()};
+    request.cpu_throttle = *percent;
+  }
+  return ok_status();
+}
+
+Status take_monitors(const TypedArguments& a, RunRequest& request) {
+  for (const auto& [specs, option, out] : {std::tuple{&a.monitors, "--monitor", &request.hmp_endpoints},
+                                           std::tuple{&a.qmps, "--qmp", &request.qmp_endpoints}}) {
+    for (const std::string& spec : *specs) {
+      Result<monitor::Endpoint> e = monitor::parse_endpoint(spec, option);
+      if (!e) return Error{e.error()};
+      if (e->kind == monitor::Endpoint::Kind::kStdio) {
+        if (out == &request.qmp_endpoints) return Error{"--qmp: 'stdio' is not offered: use a unix: or tcp: socket"};
+        request.monitor_on_stdio = true;
+        continue;
+      }
+      out->push_back(*e);
+    }
+  }
+  request.start_paused = a.start_paused;
+  if (request.start_paused && request.hmp_endpoints.empty() && request.qmp_endpoints.empty() &&
+      !request.monitor_on_stdio) {
+    return Error{"-S starts the guest paused: it needs --monitor or --qmp to say cont"};
+  }
+  return ok_status();
+}
+
+Status take_interface(const TypedArguments& a, RunRequest& request) {
+  request.report = a.report == "json" ? ReportFormat::kJson
+                   : a.report == "none" ? ReportFormat::kNone
+                                        : ReportFormat::kText;
+  if (!a.report_file.empty()) request.report_file = a.report_file;
+  request.log_guest_errors = a.guest_errors;
+  if (Status s = take_monitors(a, request); !s.ok()) return s;
+  if (a.echr_option->count() > 0) {
+    const Result<uint8_t> key = parse_escape_key(a.echr);
+    if (!key) return Error{key.error()};
+    request.escape_key = *key;
+  }
+  return ok_status();
+}
+
 }  // namespace
 
 ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   CLI::App app{"Run a RISC-V guest on the vtime reference board and report how guest time tracked "
                "host time.",
                "vtime run"};
-  std::string memory = "128M";
-  unsigned harts = 1;
-  std::string bios, kernel, initrd, guest, icount, report = "text", report_file, time_limit;
-  std::string savevm_at, loadvm;
-  bool guest_errors = false;
-  std::string hpet;
-  bool lapic_timer = false, pv_clockevent = false, pvclock = false;
-  std::string bootargs;
-  std::string rtc;
-  std::string cpu_throttle;
-  app.add_option("-m,--memory", memory, "RAM size, QEMU syntax (128 = 128 MiB, 1G)");
-  app.add_option("--smp", harts, "Number of harts, 1 to 8")->check(CLI::Range(1u, kMaxHarts));
-  app.add_option("--bios", bios, "Firmware at 0x80000000: a file, or 'none' (default)");
-  app.add_option("--kernel", kernel, "Kernel image (ELF or raw) loaded after the firmware");
-  app.add_option("--initrd", initrd,
-                 "Initial RAM disk for the kernel, loaded above it and named in the device tree");
-  app.add_option("--icount", icount,
-                 "Instruction counting: shift=N|auto,align=on|off,sleep=on|off (QEMU -icount)");
-  app.add_option("--report", report, "Timekeeping report at exit: text, json or none")
-      ->check(CLI::IsMember({"text", "json", "none"}));
-  app.add_option("--report-file", report_file, "Write the report to this file instead of stderr");
-  app.add_option("--time-limit", time_limit, "Stop after this much guest time (e.g. 10s)");
-  app.add_option("--savevm-at", savevm_at,
-                 "Save a snapshot to FILE when guest time first reaches TIME, then go on (TIME:FILE)")
-      ->type_name("TIME:FILE");
-  app.add_option("--loadvm", loadvm,
-                 "Start from a snapshot; the other options must match the ones it was saved with")
-      ->type_name("FILE");
-  app.add_flag("--guest-errors", guest_errors, "Print guest errors (bad register accesses) to stderr");
-  app.add_option("--hpet", hpet,
-                 "Add an HPET: on, driftfix=none or driftfix=slew (lost-tick re-injection)");
-  app.add_flag("--lapic-timer", lapic_timer, "Add a LAPIC-style timer per hart (MMIO)");
-  app.add_flag("--pv-clockevent", pv_clockevent,
-               "Add a paravirtual clock-event device per hart (absolute ns deadlines)");
-  app.add_flag("--pvclock", pvclock, "Add pvclock (kvmclock ABI) records for the guest");
-  CLI::Option* rtc_option = app.add_option(
-      "--rtc", rtc,
-      "The goldfish RTC: base=utc|localtime|DATE (2006-06-17T16:01:21 or 2006-06-17, UTC), "
-      "clock=host|rt|vm (QEMU -rtc; default base=utc,clock=host)")
-      ->type_name("SPEC");
-  app.add_option("--append", bootargs,
-                 "Kernel command line: the device tree's /chosen/bootargs (QEMU -append)");
-  CLI::Option* throttle_option = app.add_option("--cpu-throttle", cpu_throttle,
-                 "Throttle the harts by this percentage, 1 to 99: they sleep p/(1-p) of every "
-                 "10 ms timeslice (QEMU's auto-converge throttle)")
-      ->type_name("PERCENT");
-  std::vector<std::string> monitors, qmps;
-  app.add_option("--monitor", monitors,
-                 "A human monitor (HMP) on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
-      ->type_name("SPEC")
-      ->allow_extra_args(false);
-  app.add_option("--qmp", qmps, "A QMP monitor on unix:PATH,server=on,wait=off or tcp:HOST:PORT,server=on,wait=off")
-      ->type_name("SPEC")
-      ->allow_extra_args(false);
-  bool start_paused = false;
-  app.add_flag("-S", start_paused, "Start paused: the guest runs when a monitor says cont");
-  std::string echr;
-  CLI::Option* echr_option =
-      app.add_option("--echr", echr, "The console's escape key as a key code (default 1, Ctrl-A; 20 is Ctrl-T)")
-          ->type_name("CODE");
-  app.add_option("guest", guest, "Guest program (ELF or raw), run like -kernel GUEST -bios none");
+  TypedArguments typed;
+  declare_machine_options(app, typed);
+  declare_time_options(app, typed);
+  declare_interface_options(app, typed);
 
   std::vector<std::string> args = normalise_qemu_spellings(raw_args);
   std::reverse(args.begin(), args.end());  // CLI11 takes them reversed
@@ -230,84 +344,8 @@ ParseOutcome parse_run_arguments(std::span<const std::string> raw_args) {
   }
 
   RunRequest request;
-  const Result<uint64_t> ram = parse_memory_size(memory);
-  if (!ram) return {Error{ram.error()}, false};
-  request.ram_bytes = *ram;
-  request.harts = harts;
-  if (!bios.empty()) request.bios = bios;
-  if (!kernel.empty()) request.kernel = kernel;
-  if (!guest.empty()) {
-    if (request.kernel) {
-      return {Error{"give the guest either as GUEST or with -kernel, not both"}, false};
-    }
-    request.guest = guest;
-  }
-  if (!initrd.empty()) {
-    if (!request.kernel && !request.guest) {
-      return {Error{"-initrd needs a kernel to boot with it: give -kernel FILE or GUEST"}, false};
-    }
-    request.initrd = initrd;
-  }
-  request.icount = icount;
-  if (Status s = split_record_replay(request); !s.ok()) return {Error{s.error()}, false};
-  request.report = report == "json" ? ReportFormat::kJson
-                   : report == "none" ? ReportFormat::kNone
-                                      : ReportFormat::kText;
-  if (!report_file.empty()) request.report_file = report_file;
-  if (!time_limit.empty()) {
-    const Result<Duration> limit = parse_guest_time(time_limit, "--time-limit");
-    if (!limit) return {Error{limit.error()}, false};
-    request.guest_time_limit = *limit;
-  }
-  if (!savevm_at.empty()) {
-    Result<RunRequest::SaveAt> save = parse_savevm_at(savevm_at);
-    if (!save) return {Error{save.error()}, false};
-    request.savevm_at = *save;
-  }
-  if (!loadvm.empty()) request.loadvm = loadvm;
-  request.log_guest_errors = guest_errors;
-  if (!hpet.empty()) {
-    const Result<HpetDriftfix> mode = parse_hpet_option(hpet);
-    if (!mode) return {Error{mode.error()}, false};
-    request.hpet = *mode;
-  }
-  request.lapic_timer = lapic_timer;
-  request.pv_clockevent = pv_clockevent;
-  request.pvclock = pvclock;
-  request.bootargs = bootargs;
-  if (rtc_option->count() > 0) {
-    const Result<RtcOptions> parsed = parse_rtc_options(rtc);
-    if (!parsed) return {Error{"--rtc: " + parsed.error()}, false};
-    request.rtc = *parsed;
-    request.rtc_given = true;
-  }
-  if (throttle_option->count() > 0) {
-    const Result<int> percent = parse_throttle_percent(cpu_throttle);
-    if (!percent) return {Error{percent.error()}, false};
-    request.cpu_throttle = *percent;
-  }
-  for (const auto& [specs, option, out] : {std::tuple{&monitors, "--monitor", &request.hmp_endpoints},
-                                           std::tuple{&qmps, "--qmp", &request.qmp_endpoints}}) {
-    for (const std::string& spec : *specs) {
-      Result<monitor::Endpoint> e = monitor::parse_endpoint(spec, option);
-      if (!e) return {Error{e.error()}, false};
-      if (e->kind == monitor::Endpoint::Kind::kStdio) {
-        if (out == &request.qmp_endpoints) return {Error{"--qmp: 'stdio' is not offered: use a unix: or tcp: socket"}, false};
-        request.monitor_on_stdio = true;
-        continue;
-      }
-      out->push_back(*e);
-    }
-  }
-  request.start_paused = start_paused;
-  if (request.start_paused && request.hmp_endpoints.empty() && request.qmp_endpoints.empty() &&
-      !request.monitor_on_stdio) {
-    return {Error{"-S starts the guest paused: it needs --monitor or --qmp to say cont"}, false};
-  }
-  if (echr_option->count() > 0) {
-    const Result<uint8_t> key = parse_escape_key(echr);
-    if (!key) return {Error{key.error()}, false};
-    request.escape_key = *key;
+  for (Status (*take)(const TypedArguments&, RunRequest&) : {take_machine, take_time, take_interface}) {
+    if (Status s = take(typed, request); !s.ok()) return {Error{s.error()}, false};
   }
   return {std::move(request), false};
 }
