@@ -146,6 +146,43 @@ std::optional<uint64_t> Hart::csr_read(uint16_t num, const Op* op) {
   }
 }
 
+bool Hart::write_fcsr(uint16_t num, uint64_t value) {
+  // frm holds any 3-bit value; a reserved one makes only dynamic-rm instructions illegal.
+  const uint64_t fcsr = num == csr::kFflags ? (uint64_t{csr_.frm} << 5) | (value & 0x1f)
+                        : num == csr::kFrm  ? ((value & 7) << 5) | csr_.fflags
+                                            : value;
+  csr_.fflags = static_cast<uint8_t>(fcsr & 0x1f);
+  csr_.frm = static_cast<uint8_t>((fcsr >> 5) & 7);
+  csr_.mstatus |= mstatus::kFs | mstatus::kSd;
+  return true;
+}
+
+bool Hart::write_mstatus(uint64_t value) {
+  uint64_t mpp = value & mstatus::kMpp;
+  if (mpp == (uint64_t{2} << mstatus::kMppShift)) {
+    mpp = csr_.mstatus & mstatus::kMpp;  // WARL: the reserved mode is not legal
+  }
+  value = (value & ~mstatus::kMpp) | mpp;
+  csr_.mstatus = (csr_.mstatus & ~kMstatusWritable) | (value & kMstatusWritable);
+  csr_.mstatus = (csr_.mstatus & ~mstatus::kSd) |
+                 ((csr_.mstatus & mstatus::kFs) == mstatus::kFs ? mstatus::kSd : 0);  // SD: FS Dirty
+  translation_changed();  // MPRV, MPP, SUM, MXR
+  return true;
+}
+
+bool Hart::write_satp(uint64_t value) {
+  if (priv_ == Priv::kSupervisor && (csr_.mstatus & mstatus::kTvm)) return false;
+  const uint64_t mode = value >> satp::kModeShift;
+  // WARL: a write with an unsupported mode has no effect at all.
+  if (mode != satp::kModeBare && mode != satp::kModeSv39 && mode != satp::kModeSv48) return true;
+  csr_.satp = (mode << satp::kModeShift) | (value & satp::kPpnMask);  // no ASID bits
+  translation_changed(true);
+  // A new root may map the second page of a page-crossing instruction
+  // elsewhere; cached blocks only check their first page (see sfence_vma).
+  attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
+  return true;
+}
+
 bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
   // The writing instruction retires before the written counter value is read.
   const uint64_t count_after = retired_total_ + retired_before(op) + 1;
@@ -162,29 +199,9 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
     pmp_changed();
     return true;
   }
-  if (in(num, csr::kFflags, csr::kFcsr)) {
-    // frm holds any 3-bit value; a reserved one makes only dynamic-rm instructions illegal.
-    const uint64_t fcsr = num == csr::kFflags ? (uint64_t{csr_.frm} << 5) | (value & 0x1f)
-                          : num == csr::kFrm  ? ((value & 7) << 5) | csr_.fflags
-                                              : value;
-    csr_.fflags = static_cast<uint8_t>(fcsr & 0x1f);
-    csr_.frm = static_cast<uint8_t>((fcsr >> 5) & 7);
-    csr_.mstatus |= mstatus::kFs | mstatus::kSd;
-    return true;
-  }
+  if (in(num, csr::kFflags, csr::kFcsr)) return write_fcsr(num, value);
   switch (num) {
-    case csr::kMstatus: {
-      uint64_t mpp = value & mstatus::kMpp;
-      if (mpp == (uint64_t{2} << mstatus::kMppShift)) {
-        mpp = csr_.mstatus & mstatus::kMpp;  // WARL: the reserved mode is not legal
-      }
-      value = (value & ~mstatus::kMpp) | mpp;
-      csr_.mstatus = (csr_.mstatus & ~kMstatusWritable) | (value & kMstatusWritable);
-      csr_.mstatus = (csr_.mstatus & ~mstatus::kSd) |
-                     ((csr_.mstatus & mstatus::kFs) == mstatus::kFs ? mstatus::kSd : 0);  // SD: FS Dirty
-      translation_changed();  // MPRV, MPP, SUM, MXR
-      return true;
-    }
+    case csr::kMstatus: return write_mstatus(value);
     case csr::kSstatus:
       return csr_write(csr::kMstatus, (csr_.mstatus & ~kSstatusMask) | (value & kSstatusMask), op);
     case csr::kMisa: return true;  // WARL, fixed
@@ -215,18 +232,7 @@ bool Hart::csr_write(uint16_t num, uint64_t value, const Op* op) {
     case csr::kSepc: csr_.sepc = value & ~uint64_t{1}; return true;
     case csr::kScause: csr_.scause = value; return true;
     case csr::kStval: csr_.stval = value; return true;
-    case csr::kSatp: {
-      if (priv_ == Priv::kSupervisor && (csr_.mstatus & mstatus::kTvm)) return false;
-      const uint64_t mode = value >> satp::kModeShift;
-      // WARL: a write with an unsupported mode has no effect at all.
-      if (mode != satp::kModeBare && mode != satp::kModeSv39 && mode != satp::kModeSv48) return true;
-      csr_.satp = (mode << satp::kModeShift) | (value & satp::kPpnMask);  // no ASID bits
-      translation_changed(true);
-      // A new root may map the second page of a page-crossing instruction
-      // elsewhere; cached blocks only check their first page (see sfence_vma).
-      attention_.fetch_or(kAttnFlush, std::memory_order_relaxed);
-      return true;
-    }
+    case csr::kSatp: return write_satp(value);
     case csr::kStimecmp:
       if (priv_ != Priv::kMachine && (!stce() || !(csr_.mcounteren & 2))) return false;
       csr_.stimecmp = value;

@@ -274,6 +274,10 @@ class Hart {
   std::unique_ptr<Block> build_block(uint64_t pc, uint64_t paddr, uint64_t& end);
   std::optional<uint64_t> csr_read(uint16_t num, const Op* op);
   bool csr_write(uint16_t num, uint64_t value, const Op* op);
+  // The CSRs whose writes do more than store a masked value (csr_write's parts).
+  bool write_fcsr(uint16_t num, uint64_t value);
+  bool write_mstatus(uint64_t value);
+  bool write_satp(uint64_t value);
   bool counter_allowed(uint16_t num) const;
 
   HartEnv& env_;
