@@ -3,6 +3,7 @@
 // nothing.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <random>
 
 #include "tests/machine/guest_words.h"
@@ -24,11 +25,13 @@ struct Rig {
   std::unique_ptr<Board> board;
   std::vector<std::string> events;
   std::unique_ptr<Actions> actions;
-  explicit Rig(std::string_view icount = "shift=4,sleep=off") {
+  explicit Rig(std::string_view icount = "shift=4,sleep=off", ReplayMode replay = ReplayMode::kOff) {
     BoardOptions options;
     options.ram_bytes = 8ull << 20;
     options.harts = 2;
     if (!icount.empty()) options.icount = *parse_icount_options(icount);
+    options.replay = replay;
+    if (replay != ReplayMode::kOff) options.rtc.clock = ClockId::kVirtual;
     BootImages images;
     images.kernel = ImageFile{"loop", test::program({0x0000006f})};  // j .
     board = std::move(Board::create(host, console, options, images)).value();
@@ -195,6 +198,23 @@ TEST(Actions, StopFreezesGuestTimeAndEverythingDerivedFromItExactly) {
   rig.host.advance(1ms);
   EXPECT_EQ(rig.board->clocks().virtual_now(), virt + 1ms);  // continues from where it stopped
   EXPECT_EQ(*rig.board->debug_read(0x0200'bff8, 8), *mtime + 10'000);  // 10 MHz
+}
+
+TEST(Hmp, SavevmAndLoadvmRoundTripAndLoadvmIsRefusedWhileRecording) {
+  const std::string path = ::testing::TempDir() + "vtime_hmp.snap";
+  Rig rig;
+  Hmp hmp(*rig.actions);
+  EXPECT_EQ(hmp.execute("savevm " + path), "");
+  EXPECT_EQ(hmp.execute("loadvm " + path), "");
+  EXPECT_EQ(hmp.execute("loadvm"), "loadvm: give one file name\n");
+  EXPECT_EQ(hmp.execute("loadvm /nonexistent.snap"), "loadvm: cannot open snapshot /nonexistent.snap.\n");
+
+  Rig recording("shift=4,sleep=off", ReplayMode::kRecord);
+  Hmp rec(*recording.actions);
+  EXPECT_EQ(rec.execute("savevm " + path), "") << "saving changes nothing a replay sees";
+  EXPECT_EQ(rec.execute("loadvm " + path),
+            "loadvm: loadvm is not offered while recording or replaying (a replay could not reproduce it).\n");
+  std::remove(path.c_str());
 }
 
 }  // namespace

@@ -31,7 +31,14 @@ class Actions {
   // Snapshots of the whole machine to and from a file (docs/snapshot.md), at
   // once, running or paused; one sentence when refused (nothing changed then).
   Status savevm(const std::string& path) { return board_.save_snapshot_to(path); }
-  Status loadvm(const std::string& path) { return board_.load_snapshot_from(path); }
+  // A load is not an event a replay could reproduce: refused while recording
+  // or replaying.
+  Status loadvm(const std::string& path) {
+    if (board_.options().replay != ReplayMode::kOff) {
+      return Error{"loadvm is not offered while recording or replaying (a replay could not reproduce it)."};
+    }
+    return board_.load_snapshot_from(path);
+  }
   // The run ended (the guest powered off, failed, was quit): SHUTDOWN once.
   void shutdown(bool by_guest, std::string_view reason);
   // The hart that `info registers` shows (QEMU's `cpu N`).
