@@ -245,5 +245,43 @@ TEST(TickSource, PeriodChangeAppliesFromTheNextSlot) {
   EXPECT_EQ(b.edges(), (std::vector<Duration>{P, 2 * P, 4 * P, 6 * P}));
 }
 
+TEST(TickSource, ASnapshotRestoresTheGridTheCountersAndTheNextFiring) {
+  Bench a({.policy = LostTickPolicy::kSlew});
+  a.ticks.start_in(P);
+  a.at(3 * P + P / 2);
+  a.late_by(5 * P);  // some ticks lost, a backlog being re-injected
+  StateWriter out;
+  a.ticks.save(out);
+  Bench b({.policy = LostTickPolicy::kDiscard});
+  b.sim.skip(a.sim.now() - b.sim.now());
+  StateReader in(out.bytes(), "the tick source");
+  b.ticks.load(in);
+  ASSERT_TRUE(in.finish().ok());
+  EXPECT_EQ(b.ticks.next_fire(), a.ticks.next_fire());
+  EXPECT_EQ(b.ticks.next_slot(), a.ticks.next_slot());
+  EXPECT_EQ(b.ticks.counters().backlog, a.ticks.counters().backlog);
+  EXPECT_EQ(b.ticks.options().policy, LostTickPolicy::kSlew);
+  StateWriter again;
+  b.ticks.save(again);
+  EXPECT_EQ(again.bytes(), out.bytes());
+}
+
+// Found by fuzz_snapshot: a stopped source with no period but an armed timer
+// divided by its zero period when the timer fired.
+TEST(TickSource, ASnapshotWithAnArmedTimerButNoRunningGridIsRefused) {
+  Bench a({.policy = LostTickPolicy::kSlew});
+  a.ticks.start_in(P);
+  StateWriter out;
+  a.ticks.save(out);
+  std::vector<uint8_t> bytes = out.take();
+  bytes[1] = 0;  // u8 policy, then the running flag: stopped, the timer still armed
+  Bench b({});
+  StateReader in(bytes, "the tick source");
+  b.ticks.load(in);
+  EXPECT_EQ(in.finish().error(), "the tick source: a tick source's timer is armed without a running grid.");
+  EXPECT_FALSE(b.ticks.running());
+  EXPECT_TRUE(b.ticks.next_fire().is_never()) << "nothing was applied";
+}
+
 }  // namespace
 }  // namespace vtime

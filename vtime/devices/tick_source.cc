@@ -179,6 +179,10 @@ void TickSource::load(StateReader& in) {
     *field = in.u64();
   }
   const GuestTime due = in.guest_time();
+  // Only a running source with a period has its timer armed (stop() disarms it).
+  if (in.ok() && (period < Duration(0) || (!due.is_never() && (!running || period <= Duration(0))))) {
+    in.fail("a tick source's timer is armed without a running grid");
+  }
   if (!in.ok()) return;
   options_.policy = static_cast<LostTickPolicy>(policy);
   running_ = running;
