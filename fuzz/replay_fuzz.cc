@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "tests/machine/guest_words.h"
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/board.h"
@@ -25,7 +26,7 @@ using namespace std::chrono_literals;
 
 // Reads the UART's LSR and RBR in a loop, with a wfi between reads when nothing came.
 std::vector<uint8_t> guest() {
-  const uint32_t words[] = {
+  return test::program({
       0x100002b7,  // lui   t0, 0x10000      UART
       0x0052c303,  // lbu   t1, 5(t0)        LSR
       0x00137313,  // andi  t1, t1, 1        data ready?
@@ -34,12 +35,7 @@ std::vector<uint8_t> guest() {
       0xff1ff06f,  // j     -16
       0x10500073,  // wfi
       0xfe9ff06f,  // j     -24
-  };
-  std::vector<uint8_t> bytes;
-  for (uint32_t w : words) {
-    for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(w >> (8 * i)));
-  }
-  return bytes;
+  });
 }
 
 BoardOptions options() {

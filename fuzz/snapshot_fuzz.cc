@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "fuzz/fuzz_check.h"
+#include "tests/machine/guest_words.h"
 #include "vtime/devices/console_backend.h"
 #include "vtime/icount/icount_options.h"
 #include "vtime/machine/board.h"
@@ -26,7 +27,7 @@ using namespace std::chrono_literals;
 // Arms CLINT mtimecmp a little ahead, enables MTIE, then loops in wfi; the
 // handler re-arms. Enough to leave timers armed and interrupts pending.
 std::vector<uint8_t> guest() {
-  const uint32_t words[] = {
+  return test::program({
       0x020002b7,  // lui   t0, 0x2000        CLINT
       0x00004337,  // lui   t1, 0x4           mtimecmp offset
       0x006282b3,  // add   t0, t0, t1
@@ -36,12 +37,7 @@ std::vector<uint8_t> guest() {
       0x30439073,  // csrw  mie, t2
       0x10500073,  // wfi
       0xffdff06f,  // j     .-4
-  };
-  std::vector<uint8_t> bytes;
-  for (uint32_t w : words) {
-    for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(w >> (8 * i)));
-  }
-  return bytes;
+  });
 }
 
 BoardOptions options() {
