@@ -2,7 +2,7 @@
 # Installs dependencies, builds vtime, and runs every test: the release build
 # first, then the same suite under AddressSanitizer+UndefinedBehaviorSanitizer,
 # then the multi-threaded test sets (named *_threads) under ThreadSanitizer, then
-# (when clang 14 and its libFuzzer are installed) a 20 s smoke run of every fuzz target.
+# (when clang 14 and its libFuzzer are installed) a 60 s smoke run of every fuzz target.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -31,6 +31,6 @@ if ((${#thread_targets[@]})); then
 fi
 if command -v clang++-14 >/dev/null && [[ -n $(find /usr/lib/llvm-14 -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null) ]]; then
   echo "=== fuzz: smoke run of every target (fixed seed, checked-in corpus)"
-  bash scripts/fuzz.sh smoke 20
+  bash scripts/fuzz.sh smoke 60
 fi
 echo "=== all tests passed in $((SECONDS - start)) s"
