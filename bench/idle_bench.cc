@@ -108,9 +108,9 @@ void print_row(const Config& c, const Result& r) {
   const double spin = r.idle.waited > Duration(0) ? 100.0 * sec(r.idle.spun) / sec(r.idle.waited) : 0;
   const double cpu_per_idle_s = r.idle.waited > Duration(0) ? sec(r.cpu) / sec(r.idle.waited) : 0;
   fmt::print("| {} | {:.4f} s / {:.4f} s | {:+.2f} % | {} of {} | {:.1f} / {:.1f} / {:.1f} | {:.1f} | {:.2f} % "
-             "| {:.3f} | {} |\n",
+             "| {:.3f} | {} | {} |\n",
              c.name, sec(r.host), sec(r.guest), lag, r.early, r.interrupts, us(r.p50), us(r.p99), us(r.max),
-             us(r.idle.margin), spin, cpu_per_idle_s, r.idle.late_wakeups);
+             us(r.idle.margin), spin, cpu_per_idle_s, r.idle.late_wakeups, r.idle.punctual);
 }
 
 Settings parse(int argc, char** argv) {
@@ -146,8 +146,8 @@ int main(int argc, char** argv) {
   };
   fmt::print("idle_bench: {} interrupts every {} us in wfi, {} round(s)\n\n", s.count, s.period_us, s.repeats);
   fmt::print("| configuration | host / guest time | host - guest | early | latency p50/p99/max (us) "
-             "| margin (us) | spin of idle | CPU s per idle s | late wake-ups |\n");
-  fmt::print("|---|---|---|---|---|---|---|---|---|\n");
+             "| margin (us) | spin of idle | CPU s per idle s | late wake-ups | real-time waits |\n");
+  fmt::print("|---|---|---|---|---|---|---|---|---|---|\n");
   std::vector<Result> last(configs.size());
   for (int round = 0; round < s.repeats; ++round) {
     for (size_t i = 0; i < configs.size(); ++i) {

@@ -153,5 +153,38 @@ TEST(DeadlineWaiter, ADeadlineInThePastOrInsideTheMarginNeverSleeps) {
   EXPECT_EQ(host.total_spun(), 20us);
 }
 
+TEST(DeadlineWaiter, AWaitForADeadlineAndItsSpinRunAtTheRealTimePriorityAndNothingElse) {
+  ManualHostClock host;
+  host.set_wake_latency(30us);
+  DeadlineWaiter waiter(host);
+  EXPECT_EQ(waiter.wait_until(host.now() + 1ms), WakeReason::kDeadline);
+  EXPECT_FALSE(host.punctual()) << "back to normal for the deadline's work";
+  EXPECT_EQ(host.punctual_waits(), 2) << "the early wake-up and the spin";
+  EXPECT_EQ(waiter.stats().punctual_waits, 1u);
+  host.wait_until(host.now() + 1ms);  // anybody else's wait stays normal
+  EXPECT_EQ(host.punctual_waits(), 2);
+}
+
+TEST(DeadlineWaiter, WhereTheHostRefusesTheRealTimePriorityTheWaitIsPlainlyOnTime) {
+  ManualHostClock host;
+  host.permit_punctual(false);
+  DeadlineWaiter waiter(host);
+  const HostTime deadline = host.now() + 1ms;
+  EXPECT_EQ(waiter.wait_until(deadline), WakeReason::kDeadline);
+  EXPECT_EQ(host.now(), deadline);
+  EXPECT_EQ(host.punctual_waits(), 0);
+  EXPECT_EQ(waiter.stats().punctual_waits, 0u);
+}
+
+TEST(DeadlineWaiter, ThePlainBaselineAndAnOptOutNeverAskForTheRealTimePriority) {
+  for (const DeadlineWaiter::Options& options :
+       {DeadlineWaiter::Options{.early_wake = false}, DeadlineWaiter::Options{.punctual_priority = false}}) {
+    ManualHostClock host;
+    DeadlineWaiter waiter(host, options);
+    waiter.wait_until(host.now() + 1ms);
+    EXPECT_EQ(host.punctual_waits(), 0);
+  }
+}
+
 }  // namespace
 }  // namespace vtime

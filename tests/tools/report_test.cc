@@ -96,11 +96,12 @@ TEST(TimekeepingReport, ShowsTheIdleWaitsMarginSpinLatenessAndRepayment) {
             .late_p99 = 4100ns,
             .late_max = 37us,
             .late_wakeups = 3,
+            .punctual = 1990,
             .lateness = 300ms,
             .repaid = 299800us,
             .owed = 200us};
   const std::string text = format_text(r);
-  EXPECT_NE(text.find("idle waits            2000 (margin 42.0 us, spun 1.0 % of 2.000000 s)\n"),
+  EXPECT_NE(text.find("idle waits            2000 (margin 42.0 us, spun 1.0 % of 2.000000 s, 1990 at real-time priority)\n"),
             std::string::npos) << text;
   EXPECT_NE(text.find("idle wait lateness    p50 0.3 us  p99 4.1 us  max 37.0 us  (3 late wake-ups)\n"),
             std::string::npos) << text;
@@ -113,6 +114,7 @@ TEST(TimekeepingReport, ShowsTheIdleWaitsMarginSpinLatenessAndRepayment) {
   EXPECT_EQ(j["idle_lateness_p99_ns"], 4'100);
   EXPECT_EQ(j["idle_lateness_max_ns"], 37'000);
   EXPECT_EQ(j["idle_late_wakeups"], 3);
+  EXPECT_EQ(j["idle_punctual_waits"], 1990);
   EXPECT_EQ(j["idle_repaid_ns"], 299'800'000);
   EXPECT_EQ(j["idle_owed_ns"], 200'000);
   // Nothing to repay (no icount, or none late): no repayment line.

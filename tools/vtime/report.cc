@@ -20,8 +20,8 @@ std::string us(Duration d) { return fmt::format("{:.1f} us", static_cast<double>
 
 std::string idle_lines(const BoardStats::IdleWaits& w) {
   const double spin_percent = w.waited > Duration(0) ? 100.0 * seconds(w.spun) / seconds(w.waited) : 0;
-  std::string out = fmt::format("idle waits            {} (margin {}, spun {:.1f} % of {:.6f} s)\n",
-                                w.waits, us(w.margin), spin_percent, seconds(w.waited));
+  std::string out = fmt::format("idle waits            {} (margin {}, spun {:.1f} % of {:.6f} s, {} at real-time priority)\n",
+                                w.waits, us(w.margin), spin_percent, seconds(w.waited), w.punctual);
   out += fmt::format("idle wait lateness    p50 {}  p99 {}  max {}  ({} late wake-ups)\n",
                      us(w.late_p50), us(w.late_p99), us(w.late_max), w.late_wakeups);
   if (w.lateness > Duration(0)) {
@@ -124,6 +124,7 @@ std::string format_json(const TimekeepingReport& report) {
       {"idle_lateness_p99_ns", r.idle.late_p99.count()},
       {"idle_lateness_max_ns", r.idle.late_max.count()},
       {"idle_late_wakeups", r.idle.late_wakeups},
+      {"idle_punctual_waits", r.idle.punctual},
       {"idle_lateness_total_ns", r.idle.lateness.count()},
       {"idle_repaid_ns", r.idle.repaid.count()},
       {"idle_owed_ns", r.idle.owed.count()},

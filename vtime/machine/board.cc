@@ -312,6 +312,7 @@ BoardStats Board::stats() const {
             .late_p99 = w.lateness.quantile(0.99),
             .late_max = w.lateness.max(),
             .late_wakeups = w.late_wakeups,
+            .punctual = w.punctual_waits,
             .lateness = p.icount ? p.icount->idle_lateness() : Duration(0),
             .repaid = p.icount ? p.icount->idle_repaid() : Duration(0),
             .owed = p.icount ? p.icount->idle_owed() : Duration(0)};

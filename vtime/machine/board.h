@@ -94,6 +94,7 @@ struct BoardStats {
     Duration waited{0};           // host time in the waits, spins included
     Duration late_p50{0}, late_p99{0}, late_max{0};  // return - deadline
     uint64_t late_wakeups = 0;    // host wake-ups after the deadline itself
+    uint64_t punctual = 0;        // waits run at a real-time priority (where the host permits)
     Duration lateness{0};         // icount sleep=on: lateness in all ...
     Duration repaid{0};           // ... of which repaid
     Duration owed{0};             // ... and still owed

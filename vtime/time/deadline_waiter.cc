@@ -17,6 +17,16 @@ WakeReason DeadlineWaiter::wait_until(HostTime deadline) {
   const HostTime start = host_.now();
   if (deadline.is_never()) return finish(deadline, start, host_.wait_until(deadline));
   if (deadline <= start) return WakeReason::kDeadline;
+  const bool raised = options_.punctual_priority && options_.early_wake && host_.set_punctual(true);
+  const WakeReason why = wait_then_spin(deadline, start);
+  if (raised) {
+    host_.set_punctual(false);
+    ++stats_.punctual_waits;
+  }
+  return why;
+}
+
+WakeReason DeadlineWaiter::wait_then_spin(HostTime deadline, HostTime start) {
   const HostTime asked = deadline - margin_for(deadline - start);
   if (asked > start) {
     if (host_.wait_until(asked) == WakeReason::kWoken) return finish(deadline, start, WakeReason::kWoken);

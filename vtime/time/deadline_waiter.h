@@ -33,11 +33,17 @@ class DeadlineWaiter {
     Duration initial_margin = 50us;     // before anything was measured
     Duration max_margin = 1ms;          // bounds the margin, so each spin
     Duration max_raise = 100us;         // one wake-up raises the margin at most this much
+    // The wait before a deadline and its spin run at a real-time priority where
+    // the host permits (HostClock::set_punctual): the kernel then wakes the
+    // waiter at once, whatever else is runnable. Bounded: a spin lasts at most
+    // max_margin, and the thread is back to normal before the deadline's work.
+    bool punctual_priority = true;
   };
   struct Stats {
     uint64_t deadline_waits = 0;  // waits that reached their deadline
     uint64_t woken = 0;           // waits ended early by wake()
     uint64_t late_wakeups = 0;    // host wake-ups after the deadline itself (no spin could help)
+    uint64_t punctual_waits = 0;  // deadline waits run at a real-time priority
     Duration spun{0};             // host time spent spinning
     Duration waited{0};           // host time in the waits, spins included
     SpanHistogram lateness;       // return - deadline, per deadline wait
@@ -59,6 +65,8 @@ class DeadlineWaiter {
 
  private:
   void learn(Duration latency);
+  // The early wake-up and the spin of one deadline wait.
+  WakeReason wait_then_spin(HostTime deadline, HostTime start);
   // The margin for a wait of `span`: the learned one within the spin budget.
   Duration margin_for(Duration span) const;
   WakeReason finish(HostTime deadline, HostTime start, WakeReason why);

@@ -43,6 +43,16 @@ class HostClock {
   // which a host sleep cannot hit): kDeadline at or after `t`, kWoken early if
   // a wake() arrives. Never blocks; a `t` in the past returns at once.
   virtual WakeReason spin_until(HostTime t) = 0;
+  // While on, the calling thread's waits and spins must end on time (a guest
+  // timer's deadline is near): the system clock raises the thread to a
+  // real-time scheduling class for them, when the host permits it, so that the
+  // kernel wakes it at once instead of after whatever else runs on its core;
+  // off returns it to normal scheduling. Returns whether the thread is raised.
+  // The default does nothing (false).
+  virtual bool set_punctual(bool on) {
+    (void)on;
+    return false;
+  }
   // Checks whether the wall clock stepped since the last check and reports it to
   // the listeners. SystemHostClock also checks inside wait_until().
   virtual void poll_wall_step() {}

@@ -43,6 +43,7 @@ void ManualHostClock::sleep_until(HostTime t) {
 
 WakeReason ManualHostClock::wait_until(HostTime deadline) {
   std::lock_guard lock(mutex_);
+  if (punctual_) ++punctual_waits_;
   if (wake_pending_) {
     wake_pending_ = false;
     ++sleep_calls_;
@@ -75,6 +76,7 @@ std::optional<HostTime> ManualHostClock::take_event_locked(HostTime limit) {
 
 WakeReason ManualHostClock::spin_until(HostTime t) {
   std::lock_guard lock(mutex_);
+  if (punctual_) ++punctual_waits_;
   if (wake_pending_) {
     wake_pending_ = false;
     return WakeReason::kWoken;
@@ -145,6 +147,27 @@ Duration ManualHostClock::total_spun() const {
 int ManualHostClock::sleep_calls() const {
   std::lock_guard lock(mutex_);
   return sleep_calls_;
+}
+
+bool ManualHostClock::set_punctual(bool on) {
+  std::lock_guard lock(mutex_);
+  punctual_ = on && permit_punctual_;
+  return punctual_;
+}
+
+void ManualHostClock::permit_punctual(bool permit) {
+  std::lock_guard lock(mutex_);
+  permit_punctual_ = permit;
+}
+
+bool ManualHostClock::punctual() const {
+  std::lock_guard lock(mutex_);
+  return punctual_;
+}
+
+int ManualHostClock::punctual_waits() const {
+  std::lock_guard lock(mutex_);
+  return punctual_waits_;
 }
 
 }  // namespace vtime

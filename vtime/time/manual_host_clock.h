@@ -31,6 +31,9 @@ class ManualHostClock final : public HostClock {
   // Jumps to `t` (no wake-up latency: the spinning thread never slept), or to
   // an event scheduled before it (kWoken); a pending wake() returns at once.
   WakeReason spin_until(HostTime t) override;
+  // Grants (or, with permit_punctual(false), refuses) the real-time priority and
+  // remembers it; the waits and spins made while it is on are counted.
+  bool set_punctual(bool on) override;
 
   // Moves monotonic and wall time forward together. Negative spans are refused
   // (assert); use set_monotonic() to model a misbehaving source.
@@ -53,6 +56,9 @@ class ManualHostClock final : public HostClock {
   Duration total_slept() const;  // sum of time jumped inside sleep/wait
   Duration total_spun() const;   // sum of time jumped inside spin_until
   int sleep_calls() const;       // sleeps and waits that were asked for
+  void permit_punctual(bool permit);
+  bool punctual() const;          // raised now
+  int punctual_waits() const;     // waits and spins made while raised
 
  private:
   HostTime finish_sleep_locked(HostTime target);
@@ -66,6 +72,9 @@ class ManualHostClock final : public HostClock {
   Duration next_stall_{0};
   Duration advance_per_read_{0};
   bool wake_pending_ = false;
+  bool permit_punctual_ = true;
+  bool punctual_ = false;
+  int punctual_waits_ = 0;
   std::vector<HostTime> events_;
   Duration total_slept_{0};
   Duration total_spun_{0};

@@ -1,6 +1,7 @@
 #include "vtime/time/system_host_clock.h"
 
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/eventfd.h>
 #include <sys/timerfd.h>
@@ -80,6 +81,26 @@ void SystemHostClock::handle_step_detector() {
     arm_step_detector();
   }
   if (step != Duration(0)) report_wall_step(step);
+}
+
+bool SystemHostClock::set_punctual(bool on) {
+  thread_local int normal_policy = -1;  // the thread's own policy, saved when it was first raised
+  thread_local bool refused = false;
+  if (on) {
+    if (refused) return false;
+    if (normal_policy < 0) normal_policy = sched_getscheduler(0);
+    const sched_param rt{.sched_priority = sched_get_priority_min(SCHED_FIFO)};
+    if (sched_setscheduler(0, SCHED_FIFO, &rt) != 0) {
+      refused = true;  // not permitted here: plain waits from now on
+      return false;
+    }
+    return true;
+  }
+  if (normal_policy >= 0 && !refused) {
+    const sched_param normal{.sched_priority = 0};
+    sched_setscheduler(0, normal_policy == SCHED_FIFO ? SCHED_OTHER : normal_policy, &normal);
+  }
+  return false;
 }
 
 void SystemHostClock::poll_wall_step() {

@@ -25,6 +25,10 @@ class SystemHostClock final : public HostClock {
   WakeReason wait_until(HostTime deadline) override;
   void wake() override;
   WakeReason spin_until(HostTime t) override;
+  // SCHED_FIFO at the lowest real-time priority while on (needs CAP_SYS_NICE or
+  // an RLIMIT_RTPRIO; without them this stays off and returns false, once
+  // asked, for good on that thread).
+  bool set_punctual(bool on) override;
   void poll_wall_step() override;
 
  private:
