@@ -21,6 +21,41 @@ struct Component {
   SectionEncoding encoding = SectionEncoding::kRaw;
 };
 
+// The run loop's own state: the interrupt lines into the harts, whose turn it
+// is, the guest-time console poll, and the report's counters.
+void save_run_loop(Board::Parts& p, StateWriter& o) {
+  o.u64(p.lines.size());
+  for (const auto& line : p.lines) o.boolean(line->level());
+  p.turns->save(o);
+  o.guest_time(p.console_poll_guest->expire_time());
+  for (uint64_t n : {p.timers_fired, p.own_timers_fired, p.reboots, p.log.count()}) o.u64(n);
+  for (Duration d : {p.time_warped, p.time_slept_align, p.host_idle}) o.duration(d);
+}
+
+void load_run_loop(Board::Parts& p, StateReader& i) {
+  i.expect_equal(i.u64(), p.lines.size(), "the number of interrupt lines");
+  std::vector<bool> levels;
+  for (size_t n = 0; n < p.lines.size(); ++n) levels.push_back(i.boolean());
+  TurnScheduler turns = *p.turns;
+  turns.load(i);
+  const GuestTime poll = i.guest_time();
+  uint64_t counts[4];
+  for (uint64_t& n : counts) n = i.u64();
+  Duration spans[3];
+  for (Duration& d : spans) d = i.duration();
+  if (!i.ok()) return;
+  for (size_t n = 0; n < p.lines.size(); ++n) p.lines[n]->set_level(levels[n]);
+  *p.turns = turns;
+  p.console_poll_guest->arm(poll);
+  p.timers_fired = counts[0];
+  p.own_timers_fired = counts[1];
+  p.reboots = counts[2];
+  p.log.restore_count(counts[3]);
+  p.time_warped = spans[0];
+  p.time_slept_align = spans[1];
+  p.host_idle = spans[2];
+}
+
 std::vector<Component> components(Board::Parts& p) {
   std::vector<Component> c;
   if (p.icount) c.push_back({"ICNT", [&](StateWriter& o) { p.icount->save(o); }, [&](StateReader& i) { p.icount->load(i); }});
@@ -69,37 +104,7 @@ std::vector<Component> components(Board::Parts& p) {
                    if (i.ok()) sstc.load(i);
                  }});
   }
-  c.push_back({"LOOP", [&](StateWriter& o) {
-                 o.u64(p.lines.size());
-                 for (const auto& line : p.lines) o.boolean(line->level());
-                 p.turns->save(o);
-                 o.guest_time(p.console_poll_guest->expire_time());
-                 for (uint64_t n : {p.timers_fired, p.own_timers_fired, p.reboots, p.log.count()}) o.u64(n);
-                 for (Duration d : {p.time_warped, p.time_slept_align, p.host_idle}) o.duration(d);
-               },
-               [&](StateReader& i) {
-                 i.expect_equal(i.u64(), p.lines.size(), "the number of interrupt lines");
-                 std::vector<bool> levels;
-                 for (size_t n = 0; n < p.lines.size(); ++n) levels.push_back(i.boolean());
-                 TurnScheduler turns = *p.turns;
-                 turns.load(i);
-                 const GuestTime poll = i.guest_time();
-                 uint64_t counts[4];
-                 for (uint64_t& n : counts) n = i.u64();
-                 Duration spans[3];
-                 for (Duration& d : spans) d = i.duration();
-                 if (!i.ok()) return;
-                 for (size_t n = 0; n < p.lines.size(); ++n) p.lines[n]->set_level(levels[n]);
-                 *p.turns = turns;
-                 p.console_poll_guest->arm(poll);
-                 p.timers_fired = counts[0];
-                 p.own_timers_fired = counts[1];
-                 p.reboots = counts[2];
-                 p.log.restore_count(counts[3]);
-                 p.time_warped = spans[0];
-                 p.time_slept_align = spans[1];
-                 p.host_idle = spans[2];
-               }});
+  c.push_back({"LOOP", [&](StateWriter& o) { save_run_loop(p, o); }, [&](StateReader& i) { load_run_loop(p, i); }});
   return c;
 }
 
