@@ -316,5 +316,52 @@ TEST(Hpet, DriftfixParsesNoneAndSlew) {
   EXPECT_FALSE(parse_hpet_driftfix("fast").ok());
 }
 
+TEST_F(HpetTest, ASnapshotRestoresRegistersCounterAndBothKindsOfComparatorExactly) {
+  w64(kGenConf, kEnableCnf);
+  w64(timer_reg(0, kTnConfCap), kTnIntEnbCnf | kTnTypeCnf | kTnValSetCnf | route(4));
+  w64(timer_reg(0, kTnComparator), 1000);
+  w64(timer_reg(0, kTnComparator), 500);  // periodic: 10 us, then every 5 us
+  w64(timer_reg(1, kTnConfCap), kTnIntEnbCnf | route(5));
+  w64(timer_reg(1, kTnComparator), 3100);  // one-shot at 31 us
+  at(12us);
+  StateWriter out;
+  hpet_->save(out);
+
+  // Another HPET, on another bench at the same guest time.
+  VirtualSim sim;
+  sim.step_until(sim.start() + 12us);
+  std::vector<std::unique_ptr<RecordingIrqLine>> lines;
+  Hpet::Routes routes{};
+  for (unsigned r = 0; r < kRoutes; ++r) {
+    lines.push_back(std::make_unique<RecordingIrqLine>(
+        RecordingIrqLine::Options{.clocks = &sim.clocks(), .ack = RecordingIrqLine::Ack::kImmediately}));
+    routes[r] = lines.back().get();
+  }
+  GuestLog log;
+  Hpet restored(log, sim.timers(), routes, {});
+  StateReader in(out.bytes(), "the HPET");
+  restored.load(in);
+  ASSERT_TRUE(in.finish().ok()) << in.finish().error();
+  StateWriter again;
+  restored.save(again);
+  EXPECT_EQ(again.bytes(), out.bytes());
+  for (uint64_t reg : {kGenConf, timer_reg(0, kTnConfCap), timer_reg(0, kTnComparator), timer_reg(1, kTnComparator)}) {
+    EXPECT_EQ(restored.read(reg, 8), hpet_->read(reg, 8)) << reg;
+  }
+  at(40us);
+  sim.step_until(sim.start() + 40us);
+  for (unsigned r : {4u, 5u}) {
+    std::vector<Duration> after;
+    for (const auto& e : lines[r]->events()) {
+      if (e.level) after.push_back(e.at - sim.start());
+    }
+    std::vector<Duration> expected;
+    for (Duration t : edges(r)) {
+      if (t > 12us) expected.push_back(t);
+    }
+    EXPECT_EQ(after, expected) << "route " << r;
+  }
+}
+
 }  // namespace
 }  // namespace vtime

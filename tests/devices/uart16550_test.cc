@@ -197,5 +197,39 @@ TEST(Uart16550, ABreakArrivesAsAZeroCharacterWithBreakInterruptReportedOnce) {
   EXPECT_FALSE(f.console.break_pending());
 }
 
+TEST(Uart16550, ASnapshotRestoresRegistersAndTheReceiveFifo) {
+  Fixture f;
+  f.wr(kFcr, kFcrEnable);
+  f.wr(kIer, 0x01);  // receive interrupt
+  f.wr(kScr, 0x5a);
+  f.console.feed("abc");
+  f.uart.poll_input();
+  EXPECT_EQ(f.rd(kRbr), 'a');
+  StateWriter out;
+  f.uart.save(out);
+  Fixture g;
+  StateReader in(out.bytes(), "the UART");
+  g.uart.load(in);
+  ASSERT_TRUE(in.finish().ok());
+  StateWriter again;
+  g.uart.save(again);
+  EXPECT_EQ(again.bytes(), out.bytes());
+  for (uint64_t reg : {kIer, kLsr, kScr, kIir}) EXPECT_EQ(g.rd(reg), f.rd(reg)) << reg;
+  EXPECT_EQ(g.rd(kRbr), 'b');
+  EXPECT_EQ(g.rd(kRbr), 'c');
+}
+
+TEST(Uart16550, ASnapshotWithAnOverfullFifoIsRefusedAndChangesNothing) {
+  StateWriter out;
+  for (int i = 0; i < 7; ++i) out.u8(0);
+  for (int i = 0; i < 4; ++i) out.boolean(false);
+  out.u64(kFifoDepth + 1);
+  Fixture g;
+  StateReader in(out.bytes(), "the UART");
+  g.uart.load(in);
+  EXPECT_FALSE(in.finish().ok());
+  EXPECT_EQ(g.rd(kLsr) & kLsrDr, 0);
+}
+
 }  // namespace
 }  // namespace vtime
