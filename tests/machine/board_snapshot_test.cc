@@ -290,6 +290,26 @@ TEST_F(BoardSnapshot, AnInstructionPeriodTheOptionsCannotGiveIsRefused) {
   }
 }
 
+// Found by fuzz_snapshot: a configuration value with a line break in it was
+// quoted as it was, so the refusal took two lines.
+TEST_F(BoardSnapshot, AConfigurationValueWithControlBytesIsQuotedOnOneLine) {
+  const BoardOptions options = options_for(1, "shift=4,sleep=off");
+  Machine source(options, kRace);
+  const std::vector<uint8_t> file = with_section_edited(source.board->save_snapshot(), "CONF", [](std::vector<uint8_t>& b) {
+    StateWriter conf;
+    conf.u64(1);
+    const std::string name = "harts (--smp)", value = "1\nmore";
+    conf.blob({reinterpret_cast<const uint8_t*>(name.data()), name.size()});
+    conf.blob({reinterpret_cast<const uint8_t*>(value.data()), value.size()});
+    b = conf.take();
+  });
+  Machine target(options, kRace);
+  const Status s = target.board->load_snapshot(file);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().find('\n'), std::string::npos) << s.error();
+  EXPECT_NE(s.error().find("harts (--smp) 1\\nmore, but this machine has 1"), std::string::npos) << s.error();
+}
+
 // Found by fuzz_snapshot: a CPU throttle restored owing years of sleep made the
 // next pass of the run loop sleep for as long.
 TEST_F(BoardSnapshot, AThrottleOwingMoreThanOneSliceIsRefused) {

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include "vtime/time/printable.h"
+
 namespace vtime {
 namespace {
 
@@ -47,7 +49,7 @@ std::string check_config(const BoardConfig& here, StateReader& in, const std::st
     const auto it = saved.find(name);
     if (it == saved.end()) return what + " does not record its " + name + ".";
     if (it->second != value) {
-      return what + " was " + made + " with " + name + " " + it->second + ", but this machine has " + value + ".";
+      return what + " was " + made + " with " + name + " " + printable(it->second) + ", but this machine has " + value + ".";
     }
   }
   if (saved.size() != here.size()) return what + " records settings this vtime does not know.";
