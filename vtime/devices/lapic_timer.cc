@@ -220,6 +220,7 @@ void LapicTimer::load(StateReader& in) {
   const GuestTime base = in.guest_time();
   const uint64_t expiry = in.u64(), interrupts = in.u64();
   const GuestTime due = in.guest_time();
+  if (in.ok() && (tdcr & ~lapic_reg::kTdcrWritable) != 0) in.fail("TDCR holds bits no guest could have written");
   if (!in.ok()) return;
   level_ = level;
   lvt_ = lvt;

@@ -69,7 +69,10 @@ void TurnScheduler::load(StateReader& in) {
   const uint64_t turn = in.u64();
   const bool open = in.boolean();
   const uint64_t rounds = in.u64();
-  if (in.ok() && turn > harts_) in.fail("the turn belongs to hart " + std::to_string(turn) + ", which does not exist");
+  // Past the last hart is where a round ends, but no turn is open there.
+  if (in.ok() && (turn > harts_ || (open && turn == harts_))) {
+    in.fail("the turn belongs to hart " + std::to_string(turn) + ", which does not exist");
+  }
   if (!in.ok()) return;
   turn_ = static_cast<size_t>(turn);
   open_ = open;

@@ -79,6 +79,8 @@ void Hart::load(StateReader& in) {
   }
   if (((csr.mstatus & mstatus::kMpp) >> mstatus::kMppShift) == 2) in.fail("mstatus.MPP holds the reserved level 2");
   if (csr.frm > 7 || csr.fflags > 0x1f) in.fail("fcsr holds bits outside frm and fflags");
+  if ((csr.mie | csr.mip_sw) & ~irq::kAll) in.fail("mie or mip holds interrupts this hart does not have");
+  if (csr.mideleg & ~irq::kSupervisorBits) in.fail("mideleg delegates interrupts that cannot be delegated");
   const uint64_t mip_lines = in.u64();
   const uint64_t retired = in.u64();
   // PMP as a fresh hart gets it: the addresses first, then the configurations
