@@ -42,7 +42,7 @@ class GuestLog {
   // A restored snapshot's count (errors logged before the save).
   void restore_count(uint64_t count) { count_ = count; }
   // The most recent messages (at most kKept), oldest first.
-  const std::vector<std::string>& recent() const { return recent_; }
+  std::vector<std::string> recent() const;
   // Every later message also goes to `sink` (null: none). The sink must outlive
   // the log or be replaced first.
   void set_sink(GuestErrorSink* sink) { sink_ = sink; }
@@ -50,7 +50,10 @@ class GuestLog {
  private:
   static constexpr size_t kKept = 64;
   void record(std::string message);
+  // A ring, so that a guest that errs on every access replaces the oldest
+  // message in O(1): `oldest_` is where the next one goes once it is full.
   std::vector<std::string> recent_;
+  size_t oldest_ = 0;
   uint64_t count_ = 0;
   GuestErrorSink* sink_ = nullptr;
 };
