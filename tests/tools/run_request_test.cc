@@ -198,5 +198,13 @@ TEST(RunRequest, OptionErrorsQuotingTheInputStayOneLine) {
   }
 }
 
+// Found by fuzz_options: --echr quoted its value raw, so a line break made a
+// two-line error.
+TEST(RunRequest, AnEscapeKeyWithControlBytesIsQuotedOnOneLine) {
+  const auto r = parse({"--echr", "\x01\n"}).request;
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error(), "--echr: '\\x01\\n' is not a key code from 1 to 255 (20 or 0x14 is Ctrl-T)");
+}
+
 }  // namespace
 }  // namespace vtime::cli

@@ -131,7 +131,7 @@ Result<uint8_t> parse_escape_key(std::string_view text) {
   const char* end = digits.data() + digits.size();
   const auto [stop, error] = std::from_chars(digits.data(), end, value, hex ? 16 : 10);
   if (digits.empty() || error != std::errc{} || stop != end || value < 1 || value > 255) {
-    return Error{fmt::format("--echr: '{}' is not a key code from 1 to 255 (20 or 0x14 is Ctrl-T)", text)};
+    return Error{fmt::format("--echr: '{}' is not a key code from 1 to 255 (20 or 0x14 is Ctrl-T)", printable(text))};
   }
   return static_cast<uint8_t>(value);
 }
